@@ -1,0 +1,63 @@
+# The two-command quick start is `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Find a Python 3.12+ by running each candidate (pyenv shims exist but may not run).
+PYTHON_CANDIDATES := python3.13 python3.12 $(sort $(wildcard /root/.pyenv/versions/3.1[2-9]*/bin/python3)) python3
+PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install install-dev system-deps messages run test lint format
+
+help:
+	@echo "make run    - install, migrate, load demo data and serve on http://$(HOST):$(PORT)"
+	@echo "make test   - install test tools and run the whole test suite"
+	@echo "make lint   - ruff format check, ruff check, makemigrations --check"
+	@echo "make install - create $(VENV) with the pinned runtime packages"
+
+$(BIN)/python:
+	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or newer is required (tried: $(PYTHON_CANDIDATES))." >&2; exit 1; fi
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.lock
+	@touch $@
+
+$(VENV)/.installed-dev: requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.lock
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+# Debian packages the tests need (Chromium, CJK fonts, poppler, gettext); no-op when present.
+system-deps:
+	@scripts/system-deps.sh
+
+# Compiled catalogs are committed so that `make run` works without gettext; refresh when possible.
+messages: install
+	@if command -v msgfmt >/dev/null; then $(MANAGE) compilemessages --ignore=.venv -v0; fi
+
+run: install messages
+	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) seed_demo
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: install-dev system-deps messages
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(MANAGE) makemigrations --check --dry-run -v0
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .

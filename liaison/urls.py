@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from liaison import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("representatives.urls")),
+    path("", include("feedback.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.LOCAL:
+    # Local mode serves uploaded files itself; production puts them behind the web server or S3.
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

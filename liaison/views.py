@@ -1,0 +1,54 @@
+"""Project-level pages: home, health check, error pages."""
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+def home(request):
+    return render(request, "home.html")
+
+
+def _check_database() -> str | None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
+        return type(exc).__name__
+    return None
+
+
+def _check_broker() -> str | None:
+    if not settings.REDIS_URL:
+        return None
+    import redis
+
+    try:
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
+        )
+        client.ping()
+    except Exception as exc:  # noqa: BLE001
+        return type(exc).__name__
+    return None
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """200 when the database (and the broker, if one is configured) answer; 503 otherwise."""
+    checks = {"database": _check_database(), "broker": _check_broker()}
+    failed = {name: error for name, error in checks.items() if error}
+    body = {
+        "status": "ok" if not failed else "fail",
+        "database": "ok" if not checks["database"] else "fail",
+        "broker": ("ok" if not checks["broker"] else "fail") if settings.REDIS_URL else "none",
+    }
+    if failed:
+        body["errors"] = failed
+    return JsonResponse(body, status=503 if failed else 200)

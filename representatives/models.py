@@ -1,0 +1,403 @@
+"""Who and where: areas, liaison sites, representatives, QR codes and their placements."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class AreaLevel(models.TextChoices):
+    CITY = "city", _("City")
+    DISTRICT = "district", _("District")
+    STREET = "street", _("Street")
+    TOWNSHIP = "township", _("Township")
+    COMMUNITY = "community", _("Community")
+    VILLAGE = "village", _("Village")
+
+
+class Area(models.Model):
+    """An administrative division in a four-tier tree: city → district → street → community."""
+
+    Level = AreaLevel
+
+    TIERS = {
+        Level.CITY: 1,
+        Level.DISTRICT: 2,
+        Level.STREET: 3,
+        Level.TOWNSHIP: 3,
+        Level.COMMUNITY: 4,
+        Level.VILLAGE: 4,
+    }
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=12, choices=Level)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # Denormalised ancestors, set on save: grouping and area-scoped filters need no recursion.
+    district = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    street = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    # Materialised path of codes ("650200/650203/650203002/"); a prefix match selects a subtree.
+    path = models.CharField(max_length=255, db_index=True, editable=False)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        ordering = ["path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__in=AreaLevel.values), name="area_level_valid"
+            ),
+            models.UniqueConstraint(fields=["parent", "name"], name="area_unique_name_in_parent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        parent = self.parent
+        self.path = f"{parent.path if parent else ''}{self.code}/"
+        tier = self.tier
+        self.district = parent.district if parent and tier > 2 else None
+        self.street = parent.street if parent and tier > 3 else None
+        super().save(*args, **kwargs)
+        # A district (street) is its own district (street); that needs the row's own id.
+        own = {"district": self} if tier == 2 else {"street": self} if tier == 3 else {}
+        if own:
+            for name, value in own.items():
+                setattr(self, name, value)
+            Area.objects.filter(pk=self.pk).update(**own)
+
+    @property
+    def tier(self) -> int:
+        return self.TIERS[self.level]
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        parent_tier = self.parent.tier if self.parent_id else 0
+        if self.tier != parent_tier + 1:
+            raise ValidationError(
+                {
+                    "parent": _("A %(level)s must sit directly under the tier above it.")
+                    % {"level": self.get_level_display()}
+                }
+            )
+
+    def is_within(self, other: "Area") -> bool:
+        """True when this area is ``other`` or lies under it."""
+        return self.path.startswith(other.path)
+
+
+class SiteKind(models.TextChoices):
+    HOME = "home", _("Representatives' home")
+    STATION = "station", _("Liaison station")
+    POINT = "point", _("Liaison point")
+
+
+class LiaisonSite(models.Model):
+    """A place where representatives meet residents: home (家), station (站) or point (点)."""
+
+    Kind = SiteKind
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    area = models.ForeignKey(
+        Area, verbose_name=_("area served"), on_delete=models.PROTECT, related_name="sites"
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=100, blank=True)
+    reception_day = models.PositiveSmallIntegerField(
+        _("reception day of the month"),
+        null=True,
+        blank=True,
+        help_text=_("Day of the month (1–28) of the regular reception day, if any."),
+    )
+    reception_rule = models.CharField(
+        _("reception-day rule"),
+        max_length=100,
+        blank=True,
+        help_text=_("As residents should read it, e.g. “the 10th of every month, 9:30–12:00”."),
+    )
+    phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        verbose_name = _("liaison site")
+        verbose_name_plural = _("liaison sites")
+        ordering = ["area__path", "kind", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=SiteKind.values), name="site_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(reception_day__isnull=True)
+                | Q(reception_day__gte=1, reception_day__lte=28),
+                name="site_reception_day_1_28",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("representatives:site-detail", args=[self.pk])
+
+
+class Expertise(models.Model):
+    """A field a representative knows well (used to route direct replies)."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("name"), max_length=50, unique=True)
+
+    class Meta:
+        verbose_name = _("field of expertise")
+        verbose_name_plural = _("fields of expertise")
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.name
+
+
+class CongressLevel(models.TextChoices):
+    CITY = "city", _("City people's congress")
+    DISTRICT = "district", _("District people's congress")
+
+
+class Representative(models.Model):
+    """An elected deputy of the city or a district people's congress."""
+
+    Level = CongressLevel
+
+    name = models.CharField(_("name"), max_length=50)
+    level = models.CharField(_("congress level"), max_length=10, choices=Level)
+    delegation = models.CharField(_("delegation"), max_length=100, blank=True)
+    expertise = models.ManyToManyField(
+        Expertise, verbose_name=_("fields of expertise"), blank=True, related_name="+"
+    )
+    sites = models.ManyToManyField(
+        LiaisonSite, verbose_name=_("liaison sites"), blank=True, related_name="representatives"
+    )
+    profile = models.TextField(_("public profile"), max_length=1000, blank=True)
+    photo = models.ImageField(_("photo"), upload_to="representatives/", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="representative",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        verbose_name = _("representative")
+        verbose_name_plural = _("representatives")
+        ordering = ["level", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__in=CongressLevel.values), name="rep_level_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["level", "delegation", "name"], name="rep_unique_in_delegation"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("representatives:representative-detail", args=[self.pk])
+
+
+def new_token() -> str:
+    """An unguessable URL-safe token (96 random bits), never derived from a database id."""
+    return secrets.token_urlsafe(12)
+
+
+class TokenStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    REVOKED = "revoked", _("Revoked")
+
+
+class QRCode(models.Model):
+    """The intake code of one site or one representative (联络站码 / 代表码)."""
+
+    token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
+    site = models.ForeignKey(
+        LiaisonSite, null=True, blank=True, on_delete=models.CASCADE, related_name="qr_codes"
+    )
+    representative = models.ForeignKey(
+        Representative,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="qr_codes",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=TokenStatus, default=TokenStatus.ACTIVE
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_reason = models.CharField(_("reason for revoking"), max_length=200, blank=True)
+    replaced_by = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaces"
+    )
+
+    class Meta:
+        verbose_name = _("QR code")
+        verbose_name_plural = _("QR codes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(site__isnull=False, representative__isnull=True)
+                | Q(site__isnull=True, representative__isnull=False),
+                name="qrcode_exactly_one_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=TokenStatus.values), name="qrcode_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["site"], condition=Q(status="active"), name="qrcode_one_active_per_site"
+            ),
+            models.UniqueConstraint(
+                fields=["representative"],
+                condition=Q(status="active"),
+                name="qrcode_one_active_per_representative",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.target)
+
+    def get_absolute_url(self):
+        return reverse("feedback:intake", args=[self.token])
+
+    @property
+    def target(self):
+        return self.site if self.site_id else self.representative
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == TokenStatus.ACTIVE
+
+    def intake_url(self) -> str:
+        """The absolute URL printed in the QR image."""
+        return settings.PUBLIC_BASE_URL + self.get_absolute_url()
+
+
+class QRPlacement(models.Model):
+    """One printed copy of a code hung at a named place (亮码), with a token of its own."""
+
+    code = models.ForeignKey(
+        QRCode, verbose_name=_("QR code"), on_delete=models.CASCADE, related_name="placements"
+    )
+    name = models.CharField(_("place"), max_length=100)
+    location = models.CharField(_("where exactly"), max_length=200, blank=True)
+    token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=TokenStatus, default=TokenStatus.ACTIVE
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_reason = models.CharField(_("reason for revoking"), max_length=200, blank=True)
+    replaced_by = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaces"
+    )
+
+    class Meta:
+        verbose_name = _("QR placement")
+        verbose_name_plural = _("QR placements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=TokenStatus.values),
+                name="qrplacement_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} · {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("feedback:intake", args=[self.token])
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == TokenStatus.ACTIVE
+
+    @property
+    def target(self):
+        return self.code.target
+
+    def intake_url(self) -> str:
+        return settings.PUBLIC_BASE_URL + self.get_absolute_url()
+
+
+class Role(models.TextChoices):
+    """The roles of DESIGN section 6; each is also a Django group of the same name."""
+
+    REPRESENTATIVE = "representative", _("Representative")
+    STATION_STAFF = "station_staff", _("Station staff")
+    COMMITTEE_STAFF = "committee_staff", _("Standing-committee staff")
+    UNIT_STAFF = "unit_staff", _("Handling-unit staff")
+    LEADER = "leader", _("Leader")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class Official(models.Model):
+    """The role and scope of a signed-in user: which area, site or unit they act for."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="official"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role)
+    area = models.ForeignKey(
+        Area,
+        verbose_name=_("area scope"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("Staff and leaders see this area and everything under it."),
+    )
+    site = models.ForeignKey(
+        LiaisonSite, verbose_name=_("site"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    unit = models.ForeignKey(
+        "routing.HandlingUnit",
+        verbose_name=_("handling unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+
+    class Meta:
+        verbose_name = _("official")
+        verbose_name_plural = _("officials")
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="official_role_valid"),
+            models.CheckConstraint(
+                condition=~Q(role="unit_staff") | Q(unit__isnull=False),
+                name="official_unit_staff_has_unit",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="station_staff") | Q(site__isnull=False),
+                name="official_station_staff_has_site",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()})"

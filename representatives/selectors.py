@@ -1,0 +1,157 @@
+"""Read paths for the public directory and for resolving intake tokens."""
+
+import re
+from dataclasses import dataclass
+from itertools import groupby
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from representatives.models import (
+    LiaisonSite,
+    QRCode,
+    QRPlacement,
+    Representative,
+    TokenStatus,
+)
+
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{8,32}$")
+
+
+def _active_representatives() -> Prefetch:
+    return Prefetch(
+        "representatives",
+        queryset=Representative.objects.filter(is_active=True).order_by("level", "name"),
+        to_attr="active_representatives",
+    )
+
+
+def site_list_for_directory(query: str = "") -> QuerySet[LiaisonSite]:
+    """Active sites for ``/stations/``, optionally searched by name, place or representative.
+
+    Public; two queries whatever the number of sites (sites with their areas, then their
+    representatives).
+    """
+    sites = LiaisonSite.objects.filter(is_active=True).select_related(
+        "area", "area__district", "area__street"
+    )
+    query = query.strip()[:50]
+    if query:
+        rep_match = Representative.objects.filter(
+            sites=OuterRef("pk"), is_active=True, name__contains=query
+        )
+        sites = sites.filter(
+            Q(name__contains=query)
+            | Q(address__contains=query)
+            | Q(area__name__contains=query)
+            | Q(area__street__name__contains=query)
+            | Q(area__district__name__contains=query)
+            | Exists(rep_match)
+        )
+    return sites.order_by("area__path", "kind", "name").prefetch_related(_active_representatives())
+
+
+@dataclass
+class StreetGroup:
+    street: object
+    sites: list
+
+
+@dataclass
+class DistrictGroup:
+    district: object
+    streets: list
+
+
+def group_sites_by_district_and_street(sites) -> list[DistrictGroup]:
+    """Group an ordered site list (area path order) into district → street sections.
+
+    Sites at city or district level sit in a street group whose street is ``None``.
+    """
+    groups = []
+    for district, district_sites in groupby(sites, key=lambda s: s.area.district):
+        streets = [
+            StreetGroup(street, list(street_sites))
+            for street, street_sites in groupby(district_sites, key=lambda s: s.area.street)
+        ]
+        groups.append(DistrictGroup(district, streets))
+    return groups
+
+
+def site_get_public_or_404(pk: int) -> LiaisonSite:
+    """One active site with its representatives and its active code, for the public page."""
+    return get_object_or_404(
+        LiaisonSite.objects.filter(is_active=True)
+        .select_related("area", "area__district", "area__street")
+        .prefetch_related(
+            _active_representatives(),
+            Prefetch(
+                "qr_codes",
+                queryset=QRCode.objects.filter(status=TokenStatus.ACTIVE),
+                to_attr="active_codes",
+            ),
+        ),
+        pk=pk,
+    )
+
+
+def representative_get_public_or_404(pk: int) -> Representative:
+    """One active representative with sites, expertise and active code, for the public page."""
+    return get_object_or_404(
+        Representative.objects.filter(is_active=True).prefetch_related(
+            Prefetch("sites", queryset=LiaisonSite.objects.filter(is_active=True)),
+            "expertise",
+            Prefetch(
+                "qr_codes",
+                queryset=QRCode.objects.filter(status=TokenStatus.ACTIVE),
+                to_attr="active_codes",
+            ),
+        ),
+        pk=pk,
+    )
+
+
+class TokenRevoked(Exception):
+    """The token existed but was revoked (answer 410 Gone)."""
+
+
+@dataclass
+class ResolvedToken:
+    code: QRCode
+    placement: QRPlacement | None
+
+    @property
+    def target(self):
+        return self.code.target
+
+
+def qr_token_resolve(token: str) -> ResolvedToken:
+    """Map an intake token (a code's or a placement's) to what it points at.
+
+    Raises ``Http404`` for malformed or unknown tokens, ``TokenRevoked`` for revoked ones or
+    for an active placement whose target is no longer active.
+    """
+    if not TOKEN_RE.match(token):
+        raise Http404
+    code_qs = QRCode.objects.select_related("site", "site__area", "representative")
+    code = code_qs.filter(token=token).first()
+    placement = None
+    if code is None:
+        placement = (
+            QRPlacement.objects.select_related(
+                "code", "code__site", "code__site__area", "code__representative"
+            )
+            .filter(token=token)
+            .first()
+        )
+        if placement is None:
+            raise Http404
+        code = placement.code
+        if not placement.is_active:
+            raise TokenRevoked
+    if not code.is_active and placement is None:
+        raise TokenRevoked
+    if not code.target.is_active:
+        raise TokenRevoked
+    return ResolvedToken(code=code, placement=placement)

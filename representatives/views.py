@@ -1,0 +1,162 @@
+from base64 import b32encode
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from representatives.forms import DirectorySearchForm, SignInForm, TwoFactorConfirmForm
+from representatives.middleware import two_factor_required
+from representatives.qr_images import qr_png, qr_svg
+from representatives.selectors import (
+    group_sites_by_district_and_street,
+    representative_get_public_or_404,
+    site_get_public_or_404,
+    site_list_for_directory,
+)
+
+
+@require_GET
+def site_directory(request):
+    form = DirectorySearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    sites = list(site_list_for_directory(query))
+    return render(
+        request,
+        "representatives/site_directory.html",
+        {
+            "form": form,
+            "query": query,
+            "groups": group_sites_by_district_and_street(sites),
+            "site_count": len(sites),
+        },
+    )
+
+
+@require_GET
+def site_detail(request, pk):
+    site = site_get_public_or_404(pk)
+    code = site.active_codes[0] if site.active_codes else None
+    return render(
+        request,
+        "representatives/site_detail.html",
+        {"site": site, "code": code, "representatives": site.active_representatives},
+    )
+
+
+@require_GET
+def representative_detail(request, pk):
+    representative = representative_get_public_or_404(pk)
+    code = representative.active_codes[0] if representative.active_codes else None
+    return render(
+        request,
+        "representatives/representative_detail.html",
+        {"representative": representative, "code": code},
+    )
+
+
+def _resolve_or_error_page(request, token):
+    from representatives.selectors import TokenRevoked, qr_token_resolve
+
+    try:
+        return qr_token_resolve(token), None
+    except TokenRevoked:
+        return None, render(request, "representatives/token_revoked.html", status=410)
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def qr_image(request, token, fmt):
+    if fmt not in ("png", "svg"):
+        raise Http404
+    resolved, error = _resolve_or_error_page(request, token)
+    if error:
+        return error
+    target = resolved.placement or resolved.code
+    if fmt == "svg":
+        return HttpResponse(
+            qr_svg(target.intake_url(), title=str(resolved.target)), content_type="image/svg+xml"
+        )
+    return HttpResponse(qr_png(target.intake_url()), content_type="image/png")
+
+
+@require_GET
+def poster(request, token):
+    resolved, error = _resolve_or_error_page(request, token)
+    if error:
+        return error
+    target = resolved.placement or resolved.code
+    return render(
+        request,
+        "representatives/poster.html",
+        {
+            "resolved": resolved,
+            "target": resolved.target,
+            "is_site": resolved.code.site_id is not None,
+            "qr_svg": qr_svg(target.intake_url(), title=str(resolved.target)),
+            "intake_url": target.intake_url(),
+        },
+    )
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+@login_required
+def account(request):
+    official = getattr(request.user, "official", None)
+    has_device = TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists()
+    return render(
+        request,
+        "representatives/account.html",
+        {
+            "official": official,
+            "has_device": has_device,
+            "two_factor_required": two_factor_required(request.user),
+        },
+    )
+
+
+@login_required
+def two_factor_setup(request):
+    """Create (or reuse) an unconfirmed TOTP device, show its QR code, confirm with a code."""
+    if (
+        TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists()
+        and request.user.is_verified()
+    ):
+        messages.info(request, _("Two-factor sign-in is already on for your account."))
+        return redirect("representatives:account")
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
+    form = TwoFactorConfirmForm(request.POST or None, device=device)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
+        otp_login(request, device)
+        messages.success(
+            request,
+            _("Two-factor sign-in is on. You will be asked for a code each time you sign in."),
+        )
+        return redirect("representatives:account")
+    return render(
+        request,
+        "registration/two_factor_setup.html",
+        {
+            "form": form,
+            "qr_svg": qr_svg(device.config_url),
+            "secret": b32encode(device.bin_key).decode(),
+        },
+    )
