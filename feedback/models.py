@@ -1,1 +1,233 @@
+"""Intake: what one person said, once, through one channel (immutable after intake)."""
 
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+# Unambiguous characters for codes people read aloud or copy from a slip: no 0/O, 1/I/L.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+TEXT_MAX_LENGTH = 2000
+
+
+def new_secret() -> str:
+    """Six characters (31^6 ≈ 8.9e8): with rate-limited guessing, codes cannot be enumerated."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+
+
+class RequestType(models.TextChoices):
+    ENQUIRY = "enquiry", _("Enquiry")
+    HELP = "help", _("Request for help")
+    SUGGESTION = "suggestion", _("Suggestion")
+    COMPLAINT = "complaint", _("Complaint")
+    REPORT = "report", _("Report of wrongdoing")
+
+
+class Channel(models.TextChoices):
+    SITE_QR = "site_qr", _("Site QR code")
+    REPRESENTATIVE_QR = "representative_qr", _("Representative QR code")
+    PLACEMENT = "placement", _("QR placement")
+    RECEPTION_DAY = "reception_day", _("Reception day")
+    ON_DUTY = "on_duty", _("Representative on duty")
+    STAFF_ENTRY = "staff_entry", _("Staff entry")
+
+
+class ContactPreference(models.TextChoices):
+    SMS = "sms", _("Text message")
+    PHONE = "phone", _("Phone call")
+    NONE = "none", _("Do not contact me")
+
+
+class Submission(models.Model):
+    """One opinion. Never edited after intake; corrections are ``SubmissionCorrection`` rows."""
+
+    tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True)
+    secret = models.CharField(max_length=8, default=new_secret)
+    idempotency_key = models.UUIDField(unique=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel)
+    qr_code = models.ForeignKey(
+        "representatives.QRCode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    placement = models.ForeignKey(
+        "representatives.QRPlacement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+    )
+    site = models.ForeignKey(
+        "representatives.LiaisonSite",
+        verbose_name=_("site"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+    )
+    representative = models.ForeignKey(
+        "representatives.Representative",
+        verbose_name=_("representative"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+    )
+    reception_day = models.ForeignKey(
+        "representatives.ReceptionDay",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+    )
+    area = models.ForeignKey(
+        "representatives.Area", verbose_name=_("where"), on_delete=models.PROTECT, related_name="+"
+    )
+    address_line = models.CharField(_("address"), max_length=100, blank=True)
+    text = models.TextField(_("what it is about"), max_length=TEXT_MAX_LENGTH)
+    request_type = models.CharField(_("request type"), max_length=12, choices=RequestType)
+    category = models.ForeignKey(
+        "routing.Category",
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    # Contact details: encrypted at rest (feedback.crypto); only a masked form is kept in clear.
+    contact_name_encrypted = models.TextField(blank=True, editable=False)
+    contact_phone_encrypted = models.TextField(blank=True, editable=False)
+    contact_phone_masked = models.CharField(max_length=20, blank=True, editable=False)
+    contact_preference = models.CharField(
+        _("preferred contact"),
+        max_length=10,
+        choices=ContactPreference,
+        default=ContactPreference.NONE,
+    )
+    consent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    contact_purged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    language = models.CharField(max_length=10, default="zh-hans")
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("logged by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="logged_submissions",
+    )
+    collected_on = models.DateField(_("collected on"), null=True, blank=True)
+    case = models.ForeignKey(
+        "routing.Case", on_delete=models.PROTECT, related_name="submissions", null=True
+    )
+    created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(channel__in=Channel.values), name="submission_channel_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(request_type__in=RequestType.values),
+                name="submission_request_type_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["representative", "-created_at"], name="submission_rep_time"),
+            models.Index(fields=["site", "-created_at"], name="submission_site_time"),
+            models.Index(fields=["logged_by", "-created_at"], name="submission_logger_time"),
+        ]
+
+    def __str__(self):
+        return self.tracking_code
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.contact_phone_encrypted or self.contact_name_encrypted)
+
+
+class SubmissionPhoto(models.Model):
+    """A photo the resident attached, stored re-encoded with all metadata stripped."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(
+        upload_to="submissions/%Y/%m/", width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.image.name
+
+
+class PendingPhoto(models.Model):
+    """A valid photo uploaded with a form that failed elsewhere: kept (already cleaned) under
+    the form's one-time key so the resident need not attach it again."""
+
+    form_key = models.UUIDField(db_index=True)
+    image = models.ImageField(
+        upload_to="pending/%Y/%m/", width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.image.name
+
+
+class SubmissionCorrection(models.Model):
+    """A correction to a submission (wrong community, a typo in the address…), kept apart so
+    the original stays as the resident wrote it."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="corrections")
+    field = models.CharField(max_length=50)
+    value = models.CharField(max_length=500)
+    reason = models.CharField(max_length=200)
+    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.submission} {self.field}"
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    BASICALLY = "basically", _("Basically satisfied")
+    DISSATISFIED = "dissatisfied", _("Not satisfied")
+
+
+class Rating(models.Model):
+    """The resident's rating of one reply (回访); one per reply."""
+
+    case = models.ForeignKey("routing.Case", on_delete=models.CASCADE, related_name="ratings")
+    reply_number = models.PositiveIntegerField()
+    value = models.CharField(_("rating"), max_length=12, choices=Satisfaction)
+    comment = models.TextField(_("comment"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "reply_number"], name="rating_one_per_reply"),
+            models.CheckConstraint(
+                condition=Q(value__in=Satisfaction.values), name="rating_value_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id}#{self.reply_number} {self.value}"

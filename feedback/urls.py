@@ -1,9 +1,29 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from feedback import views
+
+
+class TrackingCodeConverter:
+    regex = r"[A-Za-z0-9-]{4,20}"
+
+    def to_python(self, value):
+        return value.upper()
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(TrackingCodeConverter, "code")
 
 app_name = "feedback"
 
 urlpatterns = [
     path("q/<str:token>/", views.intake, name="intake"),
+    path("track/", views.track_lookup, name="track-lookup"),
+    path("track/<code:code>/<code:secret>/", views.track, name="track"),
+    path("track/<code:code>/<code:secret>/receipt/", views.receipt, name="receipt"),
+    path("track/<code:code>/<code:secret>/rate/", views.rate, name="rate"),
+    path("rep/", views.rep_home, name="rep-home"),
+    path("rep/log/", views.log_opinion, name="log-opinion"),
+    path("rep/slip/<code:code>/", views.slip, name="slip"),
 ]

@@ -1,22 +1,341 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+import math
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import get_usage
+
+from feedback.forms import IntakeForm, LogOpinionForm, RatingForm, TrackForm
+from feedback.models import Channel, PendingPhoto, Satisfaction
+from feedback.selectors import (
+    case_public_timeline,
+    submission_get_for_tracking,
+    submission_list_for_official,
+)
+from feedback.services.rate import case_rate
+from feedback.services.submit import IntakeSource, submission_create
+from representatives.models import Role
 from representatives.selectors import TokenRevoked, qr_token_resolve
+from routing.models import CaseStatus
 
 
-@require_GET
+def _page(request, template, context, status=200):
+    """Render a resident-facing page: never indexed by search engines."""
+    response = render(request, template, context, status=status)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _rate_limited(request, group: str, rate: str, *, increment: bool) -> int | None:
+    """Minutes until the client may try again, or None if it is within the limit."""
+    usage = get_usage(request, group=group, key="ip", rate=rate, method="POST", increment=increment)
+    if usage is None:
+        return None
+    # A peek (no increment) is over the limit once the count has reached it.
+    over = usage["should_limit"] if increment else usage["count"] >= usage["limit"]
+    if not over:
+        return None
+    return max(1, math.ceil(usage["time_left"] / 60))
+
+
+def _pending_photos(form_key):
+    return list(PendingPhoto.objects.filter(form_key=form_key)) if form_key else []
+
+
+def _keep_valid_photos(form, form_key) -> None:
+    """Store photos that passed cleaning when the form as a whole did not, so none is lost."""
+    if form_key is None:
+        return
+    for photo in form.valid_photos:
+        PendingPhoto.objects.create(form_key=form_key, image=photo)
+
+
+def _form_key(data):
+    import uuid
+
+    try:
+        return uuid.UUID(str(data.get("form_key", "")))
+    except ValueError:
+        return None
+
+
+@require_http_methods(["GET", "POST"])
 def intake(request, token):
-    """Where a scanned code lands: says to whom the opinion will go."""
+    """The resident's form, reached by scanning a site's, representative's or placement's code."""
     try:
         resolved = qr_token_resolve(token)
     except TokenRevoked:
-        return render(request, "representatives/token_revoked.html", status=410)
+        return _page(request, "representatives/token_revoked.html", {}, status=410)
+    target = resolved.target
+    default_area = resolved.code.site.area if resolved.code.site_id else None
+    if default_area is None:
+        first_site = target.sites.filter(is_active=True).select_related("area").first()
+        default_area = first_site.area if first_site else None
+    context = {"resolved": resolved, "target": target, "is_site": resolved.code.site_id is not None}
+
+    if request.method == "GET":
+        form = IntakeForm(initial=IntakeForm.new_initial(default_area))
+        return _page(request, "feedback/intake.html", {**context, "form": form})
+
+    form_key = _form_key(request.POST)
+    pending = _pending_photos(form_key)
+    form = IntakeForm(request.POST, request.FILES, pending_photo_count=len(pending))
+    wait = _rate_limited(request, "intake", settings.INTAKE_RATE, increment=True)
+    if wait is not None:
+        context.update(form=form, pending_photos=pending, wait_minutes=wait)
+        return _page(request, "feedback/intake.html", context, status=429)
+    if not form.is_valid():
+        _keep_valid_photos(form, form_key)
+        context.update(form=form, pending_photos=_pending_photos(form_key))
+        return _page(request, "feedback/intake.html", context, status=400)
+    data = form.cleaned_data
+    if data.get("website"):
+        # A bot filled the hidden field: answer like a success, store nothing.
+        return _page(request, "feedback/received_without_code.html", context)
+    submission, _created = submission_create(
+        key=data["form_key"],
+        source=IntakeSource.from_token(resolved),
+        area=data["area"],
+        text=data["text"],
+        request_type=data["request_type"],
+        category=data["category"],
+        address_line=data["address_line"],
+        contact_name=data["contact_name"],
+        contact_phone=data["contact_phone"],
+        contact_preference=data["contact_preference"],
+        consent=data["consent"],
+        language=get_language(),
+        photos=data["photos"],
+        pending_photos=pending,
+    )
+    return redirect("feedback:receipt", submission.tracking_code, submission.secret)
+
+
+@require_GET
+def receipt(request, code, secret):
+    submission = submission_get_for_tracking(code, secret)
+    if submission is None:
+        raise Http404
+    return _page(request, "feedback/receipt.html", {"submission": submission})
+
+
+@require_http_methods(["GET", "POST"])
+def track_lookup(request):
+    """Find a submission by tracking code and key. Wrong codes and wrong keys look the same;
+    failed attempts are rate-limited per client."""
+    form = TrackForm(request.POST or None)
+    if request.method == "POST":
+        wait = _rate_limited(request, "track", settings.TRACK_RATE, increment=False)
+        if wait is not None:
+            return _page(
+                request,
+                "feedback/track_lookup.html",
+                {"form": form, "wait_minutes": wait},
+                status=429,
+            )
+        status = 400
+        if form.is_valid():
+            status = 404
+            submission = submission_get_for_tracking(
+                form.cleaned_data["code"], form.cleaned_data["secret"]
+            )
+            if submission is not None:
+                return redirect("feedback:track", submission.tracking_code, submission.secret)
+            _rate_limited(request, "track", settings.TRACK_RATE, increment=True)
+            form.add_error(
+                None,
+                _("We found no opinion with this code and key. Please check both and try again."),
+            )
+        return _page(
+            request,
+            "feedback/track_lookup.html",
+            {"form": form},
+            status=status,
+        )
+    return _page(request, "feedback/track_lookup.html", {"form": form})
+
+
+def _tracking_context(submission, rating_form=None):
+    case = submission.case
+    can_rate = (
+        case.status == CaseStatus.REPLIED
+        and not case.ratings.filter(reply_number=case.reply_count).exists()
+    )
+    return {
+        "submission": submission,
+        "case": case,
+        "status_label": CaseStatus(case.status).label,
+        "timeline": case_public_timeline(case),
+        "photos": list(submission.photos.all()),
+        "can_rate": can_rate,
+        "rating_form": rating_form or (RatingForm() if can_rate else None),
+    }
+
+
+@require_GET
+def track(request, code, secret):
+    submission = submission_get_for_tracking(code, secret)
+    if submission is None:
+        if _rate_limited(request, "track", settings.TRACK_RATE, increment=True) is not None:
+            return _page(
+                request,
+                "feedback/track_lookup.html",
+                {"form": TrackForm(), "wait_minutes": 60},
+                status=429,
+            )
+        raise Http404
+    return _page(request, "feedback/track.html", _tracking_context(submission))
+
+
+@require_POST
+def rate(request, code, secret):
+    submission = submission_get_for_tracking(code, secret)
+    if submission is None:
+        raise Http404
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            case_rate(
+                submission=submission,
+                value=form.cleaned_data["value"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    for e in errors:
+                        form.add_error(field, e)
+            else:
+                form.add_error(None, error)
+        else:
+            if form.cleaned_data["value"] == Satisfaction.DISSATISFIED:
+                messages.success(request, _("Thank you. Your opinion will be handled again."))
+            else:
+                messages.success(request, _("Thank you for your rating."))
+            return redirect("feedback:track", submission.tracking_code, submission.secret)
+    return _page(
+        request,
+        "feedback/track.html",
+        _tracking_context(submission, form),
+        status=400,
+    )
+
+
+# --- Representatives and station staff -------------------------------------------------------
+
+
+def _official_or_404(request):
+    official = getattr(request.user, "official", None)
+    if official is None or official.role not in (Role.REPRESENTATIVE, Role.STATION_STAFF):
+        raise Http404
+    return official
+
+
+def _sites_for(official, user):
+    from representatives.models import LiaisonSite
+
+    if official.role == Role.STATION_STAFF:
+        return LiaisonSite.objects.filter(pk=official.site_id)
+    rep = getattr(user, "representative", None)
+    return rep.sites.all() if rep else LiaisonSite.objects.none()
+
+
+@login_required
+@require_GET
+def rep_home(request):
+    """What came in through the official's codes or site, and what they logged."""
+    official = _official_or_404(request)
     return render(
         request,
-        "feedback/intake.html",
+        "feedback/rep_home.html",
         {
-            "resolved": resolved,
-            "target": resolved.target,
-            "is_site": resolved.code.site_id is not None,
+            "official": official,
+            "submissions": submission_list_for_official(request.user),
+            "representative": getattr(request.user, "representative", None),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def log_opinion(request):
+    official = _official_or_404(request)
+    sites = _sites_for(official, request.user)
+    default_site = sites.select_related("area").first()
+    if request.method == "GET":
+        initial = IntakeForm.new_initial(default_site.area if default_site else official.area)
+        initial.update(collected_on=timezone.localdate(), channel=Channel.ON_DUTY)
+        form = LogOpinionForm(initial=initial, sites=sites)
+        return render(request, "feedback/log_opinion.html", {"form": form})
+    form_key = _form_key(request.POST)
+    pending = _pending_photos(form_key)
+    form = LogOpinionForm(
+        request.POST, request.FILES, sites=sites, pending_photo_count=len(pending)
+    )
+    if not form.is_valid():
+        _keep_valid_photos(form, form_key)
+        return render(
+            request,
+            "feedback/log_opinion.html",
+            {"form": form, "pending_photos": _pending_photos(form_key)},
+            status=400,
+        )
+    data = form.cleaned_data
+    reception_day = data.get("reception_day") if data["channel"] == Channel.RECEPTION_DAY else None
+    rep = (
+        getattr(request.user, "representative", None)
+        if official.role == Role.REPRESENTATIVE
+        else None
+    )
+    site = (
+        reception_day.site
+        if reception_day
+        else (default_site if official.role == Role.STATION_STAFF else None)
+    )
+    submission, _created = submission_create(
+        key=data["form_key"],
+        source=IntakeSource(
+            channel=data["channel"]
+            if official.role == Role.REPRESENTATIVE or reception_day
+            else Channel.STAFF_ENTRY,
+            site=site,
+            representative=rep,
+            reception_day=reception_day,
+            logged_by=request.user,
+        ),
+        area=data["area"],
+        text=data["text"],
+        request_type=data["request_type"],
+        category=data["category"],
+        address_line=data["address_line"],
+        contact_name=data["contact_name"],
+        contact_phone=data["contact_phone"],
+        contact_preference=data["contact_preference"],
+        consent=data["consent"],
+        language="zh-hans",
+        collected_on=data["collected_on"],
+        photos=data["photos"],
+        pending_photos=pending,
+    )
+    messages.success(request, _("Logged. Hand the resident the slip with the tracking code."))
+    return redirect("feedback:slip", submission.tracking_code)
+
+
+@login_required
+@require_GET
+def slip(request, code):
+    """A printable slip with the tracking code and key, for the official who logged it."""
+    _official_or_404(request)
+    submission = (
+        request.user.logged_submissions.filter(tracking_code=code).select_related("area").first()
+    )
+    if submission is None:
+        raise Http404
+    return render(request, "feedback/slip.html", {"submission": submission})

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_ratelimit",
     "representatives",
     "feedback",
     "routing",
@@ -260,7 +261,9 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
-if not LOCAL:
+if LOCAL:
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+else:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
@@ -270,6 +273,31 @@ if not LOCAL:
     CSRF_COOKIE_SECURE = True
     # Behind a reverse proxy that terminates TLS, the redirect loop check is its job.
     SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
+
+# --- Residents' data ---------------------------------------------------------------------
+# Fernet keys (comma-separated, newest first) for contact details at rest. Rotate by putting a
+# new key first and running `manage.py rotate_contact_keys`; then drop the old key.
+CONTACT_ENCRYPTION_KEYS = env.list("CONTACT_ENCRYPTION_KEYS", default=[])
+if not CONTACT_ENCRYPTION_KEYS and not LOCAL:
+    raise ImproperlyConfigured("Production needs CONTACT_ENCRYPTION_KEYS (Fernet keys).")
+
+PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=12 * 1024 * 1024)
+PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
+PHOTO_MAX_SIDE = env.int("PHOTO_MAX_SIDE", default=2048)
+PHOTOS_PER_SUBMISSION = 4
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Public rate limits (django-ratelimit, per client address). RATELIMIT_ENABLE=false turns them
+# off, e.g. for `make bench`; the benchmark says so in its output.
+RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+RATELIMIT_VIEW = "liaison.views.rate_limited"
+INTAKE_RATE = env.str("INTAKE_RATE", default="10/h")
+TRACK_RATE = env.str("TRACK_RATE", default="30/h")
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+
+# Notification backends by channel (the outbox delivers through these).
+SMS_BACKEND = env.str("SMS_BACKEND", default="routing.notify_backends.ConsoleSMSBackend")
 
 # --- Logging: no personal data; ids only ----------------------------------------------------
 LOGGING = {

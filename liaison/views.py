@@ -52,3 +52,8 @@ def healthz(request):
     if failed:
         body["errors"] = failed
     return JsonResponse(body, status=503 if failed else 200)
+
+
+def rate_limited(request, exception):
+    """django-ratelimit's fallback (views handle their own limits with a kinder page)."""
+    return render(request, "429.html", status=429)

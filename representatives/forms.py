@@ -3,6 +3,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from representatives.models import ReceptionDay, Representative
+
 
 class SignInForm(AuthenticationForm):
     """Username and password, plus a TOTP code for users who have a confirmed device.
@@ -69,3 +71,22 @@ class DirectorySearchForm(forms.Form):
         required=False,
         max_length=50,
     )
+
+
+class ReceptionDayForm(forms.ModelForm):
+    class Meta:
+        model = ReceptionDay
+        fields = ["site", "date", "representatives", "visitors", "notes"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}),
+            "representatives": forms.CheckboxSelectMultiple,
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+        self.fields["site"].empty_label = None
+        self.fields["representatives"].queryset = Representative.objects.filter(
+            sites__in=sites
+        ).distinct()

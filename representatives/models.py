@@ -1,6 +1,7 @@
 """Who and where: areas, liaison sites, representatives, QR codes and their placements."""
 
 import secrets
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -156,6 +157,18 @@ class LiaisonSite(models.Model):
 
     def get_absolute_url(self):
         return reverse("representatives:site-detail", args=[self.pk])
+
+    def upcoming_reception_dates(self, today, count: int = 3) -> list:
+        """The next ``count`` regular reception days on or after ``today`` (from the rule)."""
+        if not self.reception_day:
+            return []
+        dates, year, month = [], today.year, today.month
+        while len(dates) < count:
+            day = date(year, month, self.reception_day)
+            if day >= today:
+                dates.append(day)
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return dates
 
 
 class Expertise(models.Model):
@@ -401,3 +414,28 @@ class Official(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()})"
+
+
+class ReceptionDay(models.Model):
+    """A reception day held at a site (接待选民活动): who was there and how many came."""
+
+    site = models.ForeignKey(
+        LiaisonSite, verbose_name=_("site"), on_delete=models.PROTECT, related_name="reception_days"
+    )
+    date = models.DateField(_("date"))
+    representatives = models.ManyToManyField(
+        Representative, verbose_name=_("representatives present"), blank=True, related_name="+"
+    )
+    visitors = models.PositiveIntegerField(_("number of visitors"), default=0)
+    notes = models.TextField(_("notes"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("reception day")
+        verbose_name_plural = _("reception days")
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "date"], name="reception_day_unique_per_site")
+        ]
+
+    def __str__(self):
+        return f"{self.site} {self.date:%Y-%m-%d}"

@@ -6,14 +6,21 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from representatives.forms import DirectorySearchForm, SignInForm, TwoFactorConfirmForm
+from representatives.forms import (
+    DirectorySearchForm,
+    ReceptionDayForm,
+    SignInForm,
+    TwoFactorConfirmForm,
+)
 from representatives.middleware import two_factor_required
+from representatives.models import LiaisonSite, Role
 from representatives.qr_images import qr_png, qr_svg
 from representatives.selectors import (
     group_sites_by_district_and_street,
@@ -47,7 +54,13 @@ def site_detail(request, pk):
     return render(
         request,
         "representatives/site_detail.html",
-        {"site": site, "code": code, "representatives": site.active_representatives},
+        {
+            "site": site,
+            "code": code,
+            "representatives": site.active_representatives,
+            "upcoming": site.upcoming_reception_dates(timezone.localdate()),
+            "past_days": site.reception_days.order_by("-date")[:3],
+        },
     )
 
 
@@ -159,4 +172,36 @@ def two_factor_setup(request):
             "qr_svg": qr_svg(device.config_url),
             "secret": b32encode(device.bin_key).decode(),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reception_day_new(request):
+    """Station staff (their site) or a representative (their sites) record a reception day."""
+    official = getattr(request.user, "official", None)
+    if official is None or official.role not in (Role.STATION_STAFF, Role.REPRESENTATIVE):
+        raise Http404
+    if official.role == Role.STATION_STAFF:
+        sites = LiaisonSite.objects.filter(pk=official.site_id)
+    else:
+        rep = getattr(request.user, "representative", None)
+        sites = rep.sites.all() if rep else LiaisonSite.objects.none()
+    form = ReceptionDayForm(
+        request.POST or None,
+        sites=sites,
+        initial={"date": timezone.localdate(), "site": sites.first()},
+    )
+    if request.method == "POST" and form.is_valid():
+        day = form.save()
+        messages.success(
+            request,
+            _("Reception day of %(date)s recorded.") % {"date": day.date.isoformat()},
+        )
+        return redirect("feedback:rep-home")
+    return render(
+        request,
+        "representatives/reception_day_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
     )

@@ -157,6 +157,29 @@ def seed_units(report: SeedReport) -> None:
 
 
 @transaction.atomic
+def seed_categories(report: SeedReport) -> None:
+    """The matter categories of taxonomy.csv (reference data)."""
+    from routing.models import Category
+
+    have = set(Category.objects.values_list("slug", flat=True))
+    new = [
+        Category(
+            slug=row["slug"],
+            name=row["name_zh"],
+            examples=row["examples_zh"],
+            default_route=row["default_route"],
+            unit_type=row["unit_type"],
+            typical_units=row["typical_units_zh"],
+            position=i,
+        )
+        for i, row in enumerate(_read_csv("taxonomy.csv"))
+        if row["slug"] not in have
+    ]
+    Category.objects.bulk_create(new)
+    report.add("categories", len(new))
+
+
+@transaction.atomic
 def seed_sites(report: SeedReport) -> None:
     """A home for the city and each district, a station per street, a point per community."""
     have = set(LiaisonSite.objects.values_list("name", flat=True))
@@ -347,6 +370,7 @@ def seed_network(*, with_accounts: bool, password: str) -> SeedReport:
     report = SeedReport()
     seed_areas(report)
     seed_units(report)
+    seed_categories(report)
     seed_sites(report)
     seed_representatives(report)
     seed_codes(report)

@@ -1,0 +1,293 @@
+import re
+import uuid
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from feedback.models import TEXT_MAX_LENGTH, Channel, ContactPreference, RequestType
+from feedback.photos import clean_photo
+from representatives.models import Area, ReceptionDay
+from routing.models import Category
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+CHOICES_TTL = 600
+
+
+def area_choices() -> list:
+    """Streets (and townships) with their communities, grouped for a <select>; cached."""
+
+    def build():
+        groups: dict[int, tuple[str, list]] = {}
+        rows = (
+            Area.objects.filter(level__in=["street", "township", "community", "village"])
+            .select_related("district", "street")
+            .order_by("path")
+        )
+        for area in rows:
+            street = area if area.tier == 3 else area.street
+            label = f"{street.district.name} · {street.name}" if street.district else street.name
+            group = groups.setdefault(street.pk, (label, []))
+            name = (
+                _("%(street)s (not sure which community)") % {"street": area.name}
+                if area.tier == 3
+                else area.name
+            )
+            group[1].append((area.pk, str(name)))
+        return [("", str(_("Choose your community"))), *groups.values()]
+
+    return cache.get_or_set(f"feedback:area-choices:{get_language()}", build, CHOICES_TTL)
+
+
+def category_choices() -> list:
+    def build():
+        return [("", str(_("Not sure (the committee will decide)")))] + [
+            (c.slug, f"{c.name}（{c.examples.split('、')[0]}等）" if c.examples else c.name)
+            for c in Category.objects.order_by("position", "slug")
+        ]
+
+    return cache.get_or_set(f"feedback:category-choices:{get_language()}", build, CHOICES_TTL)
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Up to ``PHOTOS_PER_SUBMISSION`` photos; cleaning keeps good ones and reports bad ones."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            MultiplePhotoInput(
+                attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif"}
+            ),
+        )
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        return files
+
+
+class OpinionFormBase(forms.Form):
+    """Fields shared by the resident's form and the representative's log."""
+
+    form_key = forms.UUIDField(widget=forms.HiddenInput)
+    text = forms.CharField(
+        label=_("What is it about?"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Say what happened and where, and what you would like done."),
+        error_messages={"required": _("Please write what your opinion is about.")},
+    )
+    request_type = forms.ChoiceField(
+        label=_("What kind of opinion is it?"),
+        choices=RequestType.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose one.")},
+    )
+    category = forms.ChoiceField(label=_("Topic (optional)"), required=False)
+    area = forms.TypedChoiceField(
+        label=_("Which community or street?"),
+        coerce=int,
+        error_messages={"required": _("Please choose the community or street it concerns.")},
+    )
+    address_line = forms.CharField(
+        label=_("Address or place (optional)"),
+        max_length=100,
+        required=False,
+        help_text=_("For example: building 3, north gate of the estate."),
+    )
+    photos = MultiplePhotoField(
+        label=_("Photos (optional, up to 4)"),
+        help_text=_("JPEG, PNG, WebP or HEIC. Location and camera data are removed."),
+    )
+    contact_name = forms.CharField(label=_("Your name (optional)"), max_length=30, required=False)
+    contact_phone = forms.CharField(
+        label=_("Mobile number (optional)"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    contact_preference = forms.ChoiceField(
+        label=_("How may we contact you?"),
+        choices=ContactPreference.choices,
+        initial=ContactPreference.NONE,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    consent = forms.BooleanField(
+        label=_("I agree that my name and number are stored to contact me about this opinion."),
+        required=False,
+    )
+
+    def __init__(self, *args, pending_photo_count: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pending_photo_count = pending_photo_count
+        self.fields["area"].choices = area_choices()
+        self.fields["category"].choices = category_choices()
+        self.valid_photos = []
+        self.photo_errors = []
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if len(text) < 5:
+            raise ValidationError(_("Please write a little more (at least 5 characters)."))
+        return text
+
+    def clean_area(self):
+        pk = self.cleaned_data["area"]
+        area = Area.objects.filter(
+            pk=pk, level__in=["street", "township", "community", "village"]
+        ).first()
+        if area is None:
+            raise ValidationError(_("Please choose the community or street it concerns."))
+        return area
+
+    def clean_category(self):
+        slug = self.cleaned_data.get("category")
+        return Category.objects.filter(slug=slug).first() if slug else None
+
+    def clean_contact_phone(self):
+        phone = re.sub(r"[\s-]", "", self.cleaned_data.get("contact_phone", ""))
+        if phone.startswith("+86"):
+            phone = phone[3:]
+        if phone and not MOBILE_RE.match(phone):
+            raise ValidationError(_("Please enter an 11-digit mobile number, e.g. 13812345678."))
+        return phone
+
+    def clean_photos(self):
+        files = self.cleaned_data.get("photos") or []
+        room = settings.PHOTOS_PER_SUBMISSION - self.pending_photo_count
+        if len(files) > room:
+            raise ValidationError(
+                _("You can attach at most %(n)s photos in all.")
+                % {"n": settings.PHOTOS_PER_SUBMISSION}
+            )
+        for upload in files:
+            try:
+                self.valid_photos.append(clean_photo(upload))
+            except ValidationError as error:
+                self.photo_errors.extend(error.messages)
+        if self.photo_errors:
+            raise ValidationError(self.photo_errors)
+        return self.valid_photos
+
+    def clean(self):
+        cleaned = super().clean()
+        name, phone = cleaned.get("contact_name"), cleaned.get("contact_phone")
+        preference = cleaned.get("contact_preference") or ContactPreference.NONE
+        cleaned["contact_preference"] = preference
+        if (name or phone) and not cleaned.get("consent"):
+            self.add_error(
+                "consent",
+                _(
+                    "To keep your name or number we need your agreement; or leave them empty to stay anonymous."
+                ),
+            )
+        if (
+            preference != ContactPreference.NONE
+            and not phone
+            and "contact_phone" not in self.errors
+        ):
+            self.add_error(
+                "contact_phone", _("Please give a mobile number, or choose “Do not contact me”.")
+            )
+        return cleaned
+
+
+class IntakeForm(OpinionFormBase):
+    """The resident's form, reached from a QR code."""
+
+    # Honeypot: hidden from people by CSS and aria-hidden; bots fill it in.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    @classmethod
+    def new_initial(cls, area=None) -> dict:
+        return {
+            "form_key": uuid.uuid4(),
+            "area": area.pk if area else None,
+            "contact_preference": "none",
+        }
+
+
+class LogOpinionForm(OpinionFormBase):
+    """A representative's or station staff member's record of an opinion heard in person."""
+
+    channel = forms.ChoiceField(
+        label=_("Where did you hear it?"),
+        choices=[
+            (Channel.ON_DUTY, Channel.ON_DUTY.label),
+            (Channel.RECEPTION_DAY, Channel.RECEPTION_DAY.label),
+        ],
+        widget=forms.RadioSelect,
+        initial=Channel.ON_DUTY,
+    )
+    collected_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    reception_day = forms.ModelChoiceField(
+        label=_("Reception day (if it was one)"),
+        queryset=ReceptionDay.objects.none(),
+        required=False,
+        empty_label=_("— none —"),
+    )
+    consent = forms.BooleanField(
+        label=_("The resident agreed that their name and number are stored to contact them."),
+        required=False,
+    )
+
+    def __init__(self, *args, sites=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        recent = timezone.localdate() - timedelta(days=120)
+        self.fields["reception_day"].queryset = ReceptionDay.objects.filter(
+            site__in=sites, date__gte=recent
+        ).select_related("site")
+        self.fields["text"].label = _("What did the resident say?")
+        self.fields["text"].help_text = _("In the resident's own words, as far as possible.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("channel") == Channel.RECEPTION_DAY and not cleaned.get("reception_day"):
+            self.add_error("reception_day", _("Choose the reception day, or pick “on duty”."))
+        return cleaned
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocapitalize": "characters", "placeholder": "KL-2611-7Q4M"}
+        ),
+    )
+    secret = forms.CharField(
+        label=_("Key"),
+        max_length=10,
+        help_text=_("The six characters printed next to the tracking code."),
+        widget=forms.TextInput(attrs={"autocapitalize": "characters"}),
+    )
+
+
+class RatingForm(forms.Form):
+    value = forms.ChoiceField(
+        label=_("Are you satisfied with the reply?"),
+        choices=[
+            ("satisfied", _("Satisfied")),
+            ("basically", _("Basically satisfied")),
+            ("dissatisfied", _("Not satisfied")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose one.")},
+    )
+    comment = forms.CharField(
+        label=_("Comment (required if not satisfied)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,64 @@
+"""Read paths for the resident's tracking page and for representatives' lists."""
+
+import hmac
+
+from django.db.models import Q
+
+from feedback.models import Submission
+from routing.models import CaseEvent
+
+
+def submission_get_for_tracking(code: str, secret: str) -> Submission | None:
+    """The submission with this tracking code, if ``secret`` matches; ``None`` otherwise.
+
+    Wrong code and wrong secret are indistinguishable to the caller (and so to the resident).
+    """
+    code = code.strip().upper()
+    secret = secret.strip().upper()
+    submission = (
+        Submission.objects.select_related("case", "case__unit", "area", "site", "representative")
+        .filter(tracking_code=code)
+        .first()
+    )
+    if submission is None:
+        hmac.compare_digest(secret, "XXXXXX")  # same work either way
+        return None
+    if not hmac.compare_digest(secret.encode(), submission.secret.encode()):
+        return None
+    return submission
+
+
+def case_public_timeline(case) -> list[CaseEvent]:
+    """The public events of a case, oldest first: no staff names, no internal notes."""
+    return list(
+        CaseEvent.objects.filter(case=case, is_public=True)
+        .only("kind", "from_status", "to_status", "public_actor", "note", "created_at")
+        .order_by("created_at", "pk")
+    )
+
+
+def submission_list_for_official(user, *, limit: int = 100):
+    """What a representative or station staff member may see, newest first, with status.
+
+    A representative: what came in through their own codes and what they logged. Station
+    staff: what came in through their site and what was logged for it. Others: nothing.
+    """
+    from representatives.models import Role
+
+    official = getattr(user, "official", None)
+    if official is None:
+        return Submission.objects.none()
+    visible = Q(logged_by=user)
+    if official.role == Role.REPRESENTATIVE:
+        rep = getattr(user, "representative", None)
+        if rep is not None:
+            visible |= Q(representative=rep)
+    elif official.role == Role.STATION_STAFF and official.site_id:
+        visible |= Q(site_id=official.site_id)
+    else:
+        return Submission.objects.none()
+    return (
+        Submission.objects.filter(visible)
+        .select_related("case", "area", "site", "representative")
+        .order_by("-created_at", "-pk")[:limit]
+    )

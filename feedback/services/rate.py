@@ -1,0 +1,45 @@
+"""The resident's rating of a reply (回访), and reopening when not satisfied (重办)."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from feedback.models import Rating, Satisfaction, Submission
+from routing.models import CaseEvent, CaseStatus
+from routing.services.transition import case_transition
+
+
+@transaction.atomic
+def case_rate(*, submission: Submission, value: str, comment: str = "") -> Rating:
+    """Record the resident's rating of the current reply of ``submission``'s case.
+
+    Satisfied or basically satisfied closes the case; not satisfied reopens it for redo, with
+    the comment. One rating per reply: a second attempt is refused. Called by the tracking
+    page (the resident proved the code and its secret).
+    """
+    case = submission.case
+    if case.status != CaseStatus.REPLIED:
+        raise ValidationError(_("There is no reply to rate yet."))
+    if value == Satisfaction.DISSATISFIED and not comment.strip():
+        raise ValidationError(
+            {"comment": _("Please tell us what is still wrong, so that it can be handled again.")}
+        )
+    try:
+        with transaction.atomic():
+            rating = Rating.objects.create(
+                case=case, reply_number=case.reply_count, value=value, comment=comment
+            )
+    except IntegrityError:
+        raise ValidationError(_("This reply has already been rated.")) from None
+    to_status = CaseStatus.REOPENED if value == Satisfaction.DISSATISFIED else CaseStatus.CLOSED
+    note = Satisfaction(value).label + (f"：{comment}" if comment else "")
+    case_transition(
+        case_id=case.pk,
+        to_status=to_status,
+        note=str(note),
+        kind=CaseEvent.Kind.RATING,
+        is_public=True,
+        public_actor=str(_("Resident")),
+        expected_status=CaseStatus.REPLIED,
+    )
+    return rating

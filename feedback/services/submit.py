@@ -1,0 +1,184 @@
+"""Creating a submission: the resident's form and the representative's log both end here."""
+
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from feedback import crypto
+from feedback.models import (
+    CODE_ALPHABET,
+    Channel,
+    ContactPreference,
+    PendingPhoto,
+    Submission,
+    SubmissionPhoto,
+)
+from routing.models import Notification
+from routing.services.intake import case_open_for_submission
+from routing.services.notify import notification_enqueue
+
+
+@dataclass(frozen=True)
+class IntakeSource:
+    """Where a submission came from: the channel and the code, site or person behind it."""
+
+    channel: str
+    qr_code: object = None
+    placement: object = None
+    site: object = None
+    representative: object = None
+    reception_day: object = None
+    logged_by: object = None
+
+    @classmethod
+    def from_token(cls, resolved) -> "IntakeSource":
+        code = resolved.code
+        if resolved.placement is not None:
+            channel = Channel.PLACEMENT
+        elif code.site_id:
+            channel = Channel.SITE_QR
+        else:
+            channel = Channel.REPRESENTATIVE_QR
+        return cls(
+            channel=channel,
+            qr_code=code,
+            placement=resolved.placement,
+            site=code.site,
+            representative=code.representative,
+        )
+
+
+def new_tracking_code(now=None) -> str:
+    """``KL-YYMM-XXXX``: month of intake plus four unambiguous characters."""
+    now = timezone.localtime(now)
+    tail = "".join(secrets.choice(CODE_ALPHABET) for _ in range(4))
+    return f"KL-{now:%y%m}-{tail}"
+
+
+def submission_create(
+    *,
+    key: uuid.UUID,
+    source: IntakeSource,
+    area,
+    text: str,
+    request_type: str,
+    category=None,
+    address_line: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    contact_preference: str = ContactPreference.NONE,
+    consent: bool = False,
+    language: str = "zh-hans",
+    collected_on=None,
+    photos=(),
+    pending_photos=(),
+) -> tuple[Submission, bool]:
+    """Store one opinion and open its case; returns ``(submission, created)``.
+
+    Idempotent on ``key``: the same key again (double tap, retry, resubmit, or two requests
+    racing) returns the first submission with ``created=False`` and writes nothing. ``photos``
+    are already-cleaned files (``feedback.photos.clean_photo``); ``pending_photos`` are photos
+    kept from an earlier failed attempt of the same form. Sends the receipt SMS (after commit)
+    when the resident gave a number and chose SMS. Callers: intake and logging views.
+    """
+    existing = Submission.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing, False
+    fields = {
+        "key": key,
+        "source": source,
+        "area": area,
+        "text": text,
+        "request_type": request_type,
+        "category": category,
+        "address_line": address_line,
+        "contact_name": contact_name,
+        "contact_phone": contact_phone,
+        "contact_preference": contact_preference,
+        "consent": consent,
+        "language": language,
+        "collected_on": collected_on,
+        "photos": photos,
+        "pending_photos": pending_photos,
+    }
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return _create(**fields), True
+        except IntegrityError:
+            existing = Submission.objects.filter(idempotency_key=key).first()
+            if existing is not None:
+                return existing, False
+            # Otherwise a tracking-code collision (1 in ~900,000 per month): draw again.
+    raise RuntimeError("Could not draw a unique tracking code")
+
+
+def _create(
+    *,
+    key,
+    source,
+    area,
+    text,
+    request_type,
+    category,
+    address_line,
+    contact_name,
+    contact_phone,
+    contact_preference,
+    consent,
+    language,
+    collected_on,
+    photos,
+    pending_photos,
+) -> Submission:
+    has_contact = bool(contact_name or contact_phone)
+    case = case_open_for_submission(
+        area=area, category=category, request_type=request_type, summary=text
+    )
+    submission = Submission.objects.create(
+        tracking_code=new_tracking_code(),
+        idempotency_key=key,
+        channel=source.channel,
+        qr_code=source.qr_code,
+        placement=source.placement,
+        site=source.site,
+        representative=source.representative,
+        reception_day=source.reception_day,
+        logged_by=source.logged_by,
+        area=area,
+        address_line=address_line,
+        text=text,
+        request_type=request_type,
+        category=category,
+        contact_name_encrypted=crypto.encrypt(contact_name),
+        contact_phone_encrypted=crypto.encrypt(contact_phone),
+        contact_phone_masked=crypto.mask_phone(contact_phone) if contact_phone else "",
+        contact_preference=contact_preference if contact_phone else ContactPreference.NONE,
+        consent_at=timezone.now() if has_contact and consent else None,
+        language=language,
+        collected_on=collected_on,
+        case=case,
+    )
+    position = 0
+    for pending in pending_photos:
+        SubmissionPhoto.objects.create(
+            submission=submission, image=pending.image.name, position=position
+        )
+        position += 1
+    for photo in photos:
+        SubmissionPhoto.objects.create(submission=submission, image=photo, position=position)
+        position += 1
+    if pending_photos:
+        PendingPhoto.objects.filter(pk__in=[p.pk for p in pending_photos]).delete()
+    if contact_phone and submission.contact_preference == ContactPreference.SMS:
+        notification_enqueue(
+            channel=Notification.Channel.SMS,
+            template="submission_received",
+            submission=submission,
+            case=case,
+            language=language,
+        )
+    return submission

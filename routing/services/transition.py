@@ -1,0 +1,88 @@
+"""The one writer of ``Case.status`` (STYLE: one choke point for the workflow)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from routing.models import Case, CaseEvent, CaseStatus
+
+
+class IllegalTransition(ValidationError):
+    """The move is not in the transition table, or the case moved under our feet."""
+
+
+@transaction.atomic
+def case_transition(
+    *,
+    case_id: int,
+    to_status: str,
+    actor=None,
+    public_actor: str = "",
+    note: str = "",
+    is_public: bool = True,
+    kind: str = CaseEvent.Kind.TRANSITION,
+    expected_status: str | None = None,
+    extra_updates: dict | None = None,
+) -> tuple[Case, CaseEvent]:
+    """Move a case to ``to_status`` and append the event, in one transaction.
+
+    Locks the row, checks the transition table (and ``expected_status`` when the caller acted on
+    what it saw, so that of two people acting at once the second gets a clear refusal), saves
+    with ``update_fields`` and writes the event. Callers: the services of ``routing`` and
+    ``feedback``; never views or tasks directly.
+    """
+    case = Case.objects.select_for_update().get(pk=case_id)
+    if expected_status is not None and case.status != expected_status:
+        raise IllegalTransition(
+            _("This case was changed by someone else a moment ago. Reload the page and try again.")
+        )
+    if not case.can_move_to(to_status):
+        raise IllegalTransition(
+            _("A case that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": CaseStatus(case.status).label, "to": CaseStatus(to_status).label}
+        )
+    from_status = case.status
+    case.status = to_status
+    fields = ["status", "updated_at"]
+    if to_status == CaseStatus.CLOSED:
+        case.closed_at = timezone.now()
+        fields.append("closed_at")
+    for name, value in (extra_updates or {}).items():
+        setattr(case, name, value)
+        fields.append(name)
+    case.save(update_fields=fields)
+    event = CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        public_actor=public_actor,
+        is_public=is_public,
+        note=note,
+    )
+    return case, event
+
+
+@transaction.atomic
+def case_reply(*, case_id: int, text: str, actor=None, public_actor: str = "") -> Case:
+    """Publish a reply to the resident(s): the case becomes ``replied`` and waits for a rating.
+
+    Notifies every submitter who asked to be contacted by SMS (after commit).
+    """
+    from routing.services.notify import notify_submitters
+
+    case, _event = case_transition(
+        case_id=case_id,
+        to_status=CaseStatus.REPLIED,
+        actor=actor,
+        public_actor=public_actor,
+        note=text,
+        kind=CaseEvent.Kind.REPLY,
+        extra_updates={"reply_count": F("reply_count") + 1},
+    )
+    case.refresh_from_db(fields=["reply_count"])
+    notify_submitters(case=case, template="case_replied")
+    return case
