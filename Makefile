@@ -61,3 +61,8 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+.PHONY: bench
+# Benchmarks (not tests): intake throughput vs a bare Django view, on gunicorn + PostgreSQL.
+bench: install-dev messages
+	$(BIN)/python bench/intake.py

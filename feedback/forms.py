@@ -4,54 +4,16 @@ from datetime import timedelta
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from feedback import reference
 from feedback.models import TEXT_MAX_LENGTH, Channel, ContactPreference, RequestType
 from feedback.photos import clean_photo
-from representatives.models import Area, ReceptionDay
-from routing.models import Category
+from representatives.models import ReceptionDay
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-CHOICES_TTL = 600
-
-
-def area_choices() -> list:
-    """Streets (and townships) with their communities, grouped for a <select>; cached."""
-
-    def build():
-        groups: dict[int, tuple[str, list]] = {}
-        rows = (
-            Area.objects.filter(level__in=["street", "township", "community", "village"])
-            .select_related("district", "street")
-            .order_by("path")
-        )
-        for area in rows:
-            street = area if area.tier == 3 else area.street
-            label = f"{street.district.name} · {street.name}" if street.district else street.name
-            group = groups.setdefault(street.pk, (label, []))
-            name = (
-                _("%(street)s (not sure which community)") % {"street": area.name}
-                if area.tier == 3
-                else area.name
-            )
-            group[1].append((area.pk, str(name)))
-        return [("", str(_("Choose your community"))), *groups.values()]
-
-    return cache.get_or_set(f"feedback:area-choices:{get_language()}", build, CHOICES_TTL)
-
-
-def category_choices() -> list:
-    def build():
-        return [("", str(_("Not sure (the committee will decide)")))] + [
-            (c.slug, f"{c.name}（{c.examples.split('、')[0]}等）" if c.examples else c.name)
-            for c in Category.objects.order_by("position", "slug")
-        ]
-
-    return cache.get_or_set(f"feedback:category-choices:{get_language()}", build, CHOICES_TTL)
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -131,8 +93,8 @@ class OpinionFormBase(forms.Form):
     def __init__(self, *args, pending_photo_count: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
         self.pending_photo_count = pending_photo_count
-        self.fields["area"].choices = area_choices()
-        self.fields["category"].choices = category_choices()
+        self.fields["area"].choices = reference.area_choices()
+        self.fields["category"].choices = reference.category_choices()
         self.valid_photos = []
         self.photo_errors = []
 
@@ -143,17 +105,12 @@ class OpinionFormBase(forms.Form):
         return text
 
     def clean_area(self):
-        pk = self.cleaned_data["area"]
-        area = Area.objects.filter(
-            pk=pk, level__in=["street", "township", "community", "village"]
-        ).first()
-        if area is None:
-            raise ValidationError(_("Please choose the community or street it concerns."))
-        return area
+        # The choice itself was checked against the (cached) list: keep the id, no query.
+        return self.cleaned_data["area"]
 
     def clean_category(self):
         slug = self.cleaned_data.get("category")
-        return Category.objects.filter(slug=slug).first() if slug else None
+        return reference.category_ids().get(slug) if slug else None
 
     def clean_contact_phone(self):
         phone = re.sub(r"[\s-]", "", self.cleaned_data.get("contact_phone", ""))
@@ -254,7 +211,9 @@ class LogOpinionForm(OpinionFormBase):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("channel") == Channel.RECEPTION_DAY and not cleaned.get("reception_day"):
-            self.add_error("reception_day", _("Choose the reception day, or pick “on duty”."))
+            self.add_error(
+                "reception_day", _("Choose the reception day, or pick “Representative on duty”.")
+            )
         return cleaned
 
 
@@ -269,7 +228,7 @@ class TrackForm(forms.Form):
     secret = forms.CharField(
         label=_("Key"),
         max_length=10,
-        help_text=_("The six characters printed next to the tracking code."),
+        help_text=_("The six characters shown next to the tracking code."),
         widget=forms.TextInput(attrs={"autocapitalize": "characters"}),
     )
 

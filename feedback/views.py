@@ -45,8 +45,12 @@ def _rate_limited(request, group: str, rate: str, *, increment: bool) -> int | N
     return max(1, math.ceil(usage["time_left"] / 60))
 
 
-def _pending_photos(form_key):
-    return list(PendingPhoto.objects.filter(form_key=form_key)) if form_key else []
+def _pending_photos(form_key, data=None):
+    """Photos kept from an earlier failed attempt; the form says whether there are any, so the
+    usual submission costs no look-up."""
+    if not form_key or (data is not None and data.get("pending") != "1"):
+        return []
+    return list(PendingPhoto.objects.filter(form_key=form_key))
 
 
 def _keep_valid_photos(form, form_key) -> None:
@@ -85,7 +89,7 @@ def intake(request, token):
         return _page(request, "feedback/intake.html", {**context, "form": form})
 
     form_key = _form_key(request.POST)
-    pending = _pending_photos(form_key)
+    pending = _pending_photos(form_key, request.POST)
     form = IntakeForm(request.POST, request.FILES, pending_photo_count=len(pending))
     wait = _rate_limited(request, "intake", settings.INTAKE_RATE, increment=True)
     if wait is not None:
@@ -102,10 +106,10 @@ def intake(request, token):
     submission, _created = submission_create(
         key=data["form_key"],
         source=IntakeSource.from_token(resolved),
-        area=data["area"],
+        area_id=data["area"],
         text=data["text"],
         request_type=data["request_type"],
-        category=data["category"],
+        category_id=data["category"],
         address_line=data["address_line"],
         contact_name=data["contact_name"],
         contact_phone=data["contact_phone"],
@@ -163,16 +167,19 @@ def track_lookup(request):
 
 
 def _tracking_context(submission, rating_form=None):
-    case = submission.case
+    case = submission.case  # None for a moment after intake, until the case is opened
+    status = case.status if case else CaseStatus.NEW
     can_rate = (
-        case.status == CaseStatus.REPLIED
+        case is not None
+        and case.status == CaseStatus.REPLIED
         and not case.ratings.filter(reply_number=case.reply_count).exists()
     )
     return {
         "submission": submission,
         "case": case,
-        "status_label": CaseStatus(case.status).label,
-        "timeline": case_public_timeline(case),
+        "status": status,
+        "status_label": CaseStatus(status).label,
+        "timeline": case_public_timeline(case) if case else [],
         "photos": list(submission.photos.all()),
         "can_rate": can_rate,
         "rating_form": rating_form or (RatingForm() if can_rate else None),
@@ -275,7 +282,7 @@ def log_opinion(request):
         form = LogOpinionForm(initial=initial, sites=sites)
         return render(request, "feedback/log_opinion.html", {"form": form})
     form_key = _form_key(request.POST)
-    pending = _pending_photos(form_key)
+    pending = _pending_photos(form_key, request.POST)
     form = LogOpinionForm(
         request.POST, request.FILES, sites=sites, pending_photo_count=len(pending)
     )
@@ -310,10 +317,10 @@ def log_opinion(request):
             reception_day=reception_day,
             logged_by=request.user,
         ),
-        area=data["area"],
+        area_id=data["area"],
         text=data["text"],
         request_type=data["request_type"],
-        category=data["category"],
+        category_id=data["category"],
         address_line=data["address_line"],
         contact_name=data["contact_name"],
         contact_phone=data["contact_phone"],

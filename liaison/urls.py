@@ -14,6 +14,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+if settings.BENCH:
+    from bench.views import baseline
+
+    urlpatterns.append(path("bench/baseline/", baseline))
+
 if settings.LOCAL:
     # Local mode serves uploaded files itself; production puts them behind the web server or S3.
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from routing.models import Notification
+from routing.services.intake import case_open_for_submission, submission_ids_without_case
 from routing.services.notify import notification_deliver
 
 
@@ -15,3 +16,19 @@ def deliver_notification_task(self, notification_id: int) -> bool:
         return False
     except Exception as exc:
         raise self.retry(exc=exc, countdown=min(60 * 2**self.request.retries, 3600)) from exc
+
+
+@shared_task(acks_late=True)
+def open_pending_cases_task() -> int:
+    """Beat sweep: open the cases of new submissions, in batches until none is left.
+
+    Each submission is locked while its case is opened and skipped if it already has one,
+    so overlapping sweeps (two beats, a retry) open each case once.
+    """
+    opened = 0
+    while ids := submission_ids_without_case():
+        for submission_id in ids:
+            opened += case_open_for_submission(submission_id) is not None
+        if len(ids) < 500:
+            break
+    return opened

@@ -1,3 +1,4 @@
+import contextlib
 import os
 
 import pytest
@@ -30,10 +31,29 @@ def _isolated_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _embedded_celery(request):
+    """Tasks run in-process, as in embedded mode, except where a test runs a real worker."""
+    from liaison.celery import app
+
+    if "celery_worker" in request.keywords:
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 
+    from feedback import reference
+    from representatives.selectors import forget_all_tokens
+
     cache.clear()
+    reference.clear()
+    forget_all_tokens()
     yield
 
 
@@ -91,8 +111,9 @@ def representative_user(representative, areas):
     return user
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def browser_type_launch_args():
+    """Debian's Chromium (SETUP-NOTES "Browser tests"); session-scoped like pytest-playwright's."""
     return {
         "executable_path": "/usr/bin/chromium",
         "args": [
@@ -107,3 +128,12 @@ def browser_type_launch_args():
 
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Django removes the SQLite test database but not its WAL side files."""
+    name = settings.DATABASES["default"].get("TEST", {}).get("NAME") or ""
+    if name and settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(name + suffix)

@@ -18,7 +18,7 @@ def case_rate(*, submission: Submission, value: str, comment: str = "") -> Ratin
     page (the resident proved the code and its secret).
     """
     case = submission.case
-    if case.status != CaseStatus.REPLIED:
+    if case is None or case.status != CaseStatus.REPLIED:
         raise ValidationError(_("There is no reply to rate yet."))
     if value == Satisfaction.DISSATISFIED and not comment.strip():
         raise ValidationError(

@@ -17,7 +17,7 @@ from feedback.models import (
     SubmissionPhoto,
 )
 from routing.models import Notification
-from routing.services.intake import case_open_for_submission
+from routing.services.intake import schedule_case_opening
 from routing.services.notify import notification_enqueue
 
 
@@ -62,10 +62,10 @@ def submission_create(
     *,
     key: uuid.UUID,
     source: IntakeSource,
-    area,
+    area_id: int,
     text: str,
     request_type: str,
-    category=None,
+    category_id: int | None = None,
     address_line: str = "",
     contact_name: str = "",
     contact_phone: str = "",
@@ -76,24 +76,26 @@ def submission_create(
     photos=(),
     pending_photos=(),
 ) -> tuple[Submission, bool]:
-    """Store one opinion and open its case; returns ``(submission, created)``.
+    """Store one opinion and have its case opened; returns ``(submission, created)``.
 
-    Idempotent on ``key``: the same key again (double tap, retry, resubmit, or two requests
+    The request stays lean: one INSERT (plus one per photo). Opening or joining the case
+    (classification, in the routing issue) runs after commit in a worker, or in-process when
+    Celery is embedded (``routing.services.intake.schedule_case_opening``).
+
+    ``area_id`` and ``category_id`` were validated by the form. Idempotent on ``key``: the same key again (double tap, retry, resubmit, or two requests
     racing) returns the first submission with ``created=False`` and writes nothing. ``photos``
     are already-cleaned files (``feedback.photos.clean_photo``); ``pending_photos`` are photos
     kept from an earlier failed attempt of the same form. Sends the receipt SMS (after commit)
     when the resident gave a number and chose SMS. Callers: intake and logging views.
     """
-    existing = Submission.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        return existing, False
+    # No look-up first: the unique key decides (one query less on every submission).
     fields = {
         "key": key,
         "source": source,
-        "area": area,
+        "area_id": area_id,
         "text": text,
         "request_type": request_type,
-        "category": category,
+        "category_id": category_id,
         "address_line": address_line,
         "contact_name": contact_name,
         "contact_phone": contact_phone,
@@ -120,10 +122,10 @@ def _create(
     *,
     key,
     source,
-    area,
+    area_id,
     text,
     request_type,
-    category,
+    category_id,
     address_line,
     contact_name,
     contact_phone,
@@ -135,9 +137,6 @@ def _create(
     pending_photos,
 ) -> Submission:
     has_contact = bool(contact_name or contact_phone)
-    case = case_open_for_submission(
-        area=area, category=category, request_type=request_type, summary=text
-    )
     submission = Submission.objects.create(
         tracking_code=new_tracking_code(),
         idempotency_key=key,
@@ -148,11 +147,11 @@ def _create(
         representative=source.representative,
         reception_day=source.reception_day,
         logged_by=source.logged_by,
-        area=area,
+        area_id=area_id,
         address_line=address_line,
         text=text,
         request_type=request_type,
-        category=category,
+        category_id=category_id,
         contact_name_encrypted=crypto.encrypt(contact_name),
         contact_phone_encrypted=crypto.encrypt(contact_phone),
         contact_phone_masked=crypto.mask_phone(contact_phone) if contact_phone else "",
@@ -160,7 +159,6 @@ def _create(
         consent_at=timezone.now() if has_contact and consent else None,
         language=language,
         collected_on=collected_on,
-        case=case,
     )
     position = 0
     for pending in pending_photos:
@@ -178,7 +176,7 @@ def _create(
             channel=Notification.Channel.SMS,
             template="submission_received",
             submission=submission,
-            case=case,
             language=language,
         )
+    schedule_case_opening(submission)
     return submission

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from representatives.models import LiaisonSite, QRCode, QRPlacement, Representative, TokenStatus
+from representatives.selectors import forget_token
 
 
 def qr_code_create(
@@ -49,6 +50,7 @@ def qr_code_revoke_and_replace(*, code: QRCode, reason: str) -> QRCode:
     code.replaced_by = new
     code.save(update_fields=["replaced_by"])
     code.placements.filter(status=TokenStatus.ACTIVE).update(code=new)
+    forget_token(code.token)
     return new
 
 
@@ -67,4 +69,5 @@ def qr_placement_revoke_and_replace(*, placement: QRPlacement, reason: str) -> Q
     )
     placement.replaced_by = new
     placement.save(update_fields=["replaced_by"])
+    forget_token(placement.token)
     return new

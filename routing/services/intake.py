@@ -1,27 +1,69 @@
-"""Opening a case for a new submission (the routing issue adds joining and classification)."""
+"""Opening a case for a new submission (the routing issue adds joining and classification).
 
+With a worker, cases are opened after commit by a beat sweep that takes every submission
+still without a case, in batches (``open_pending_cases_task``, every few seconds). The intake
+request then touches neither the broker nor the case tables: one INSERT, and a broker outage
+cannot lose or delay a submission's receipt. With embedded Celery (no broker), the case is
+opened in the same transaction.
+"""
+
+from celery import current_app
+from django.db import transaction
 from django.db.models import F
 
 from routing.models import Case, CaseEvent
 
 
-def case_open_for_submission(*, area, category, request_type: str, summary: str) -> Case:
-    """Open a new case in state ``new`` with its public "received" event.
+def schedule_case_opening(submission) -> None:
+    """Open ``submission``'s case now when Celery is embedded; otherwise leave it to the sweep.
 
-    Called by ``feedback.services.submit`` inside its transaction; the submission is then
-    linked to the returned case.
+    Called by ``feedback.services.submit`` inside its transaction.
     """
+    if current_app.conf.task_always_eager:
+        case_open_for_submission(submission.pk)
+        submission.refresh_from_db(fields=["case"])
+
+
+@transaction.atomic
+def case_open_for_submission(submission_id: int) -> Case | None:
+    """Open a new case in state ``new`` for the submission, with its public "received" event.
+
+    Idempotent: a submission that already has a case is left alone (the task may run twice).
+    Called by ``open_case_task``, the sweep, and ``schedule_case_opening``.
+    """
+    from feedback.models import Submission
+
+    submission = (
+        Submission.objects.select_for_update()
+        .only("pk", "case_id", "area_id", "category_id", "request_type", "text", "created_at")
+        .filter(pk=submission_id)
+        .first()
+    )
+    if submission is None or submission.case_id is not None:
+        return None
     case = Case.objects.create(
-        area=area,
-        category=category,
-        request_type=request_type,
-        summary=summary[:200],
+        area_id=submission.area_id,
+        category_id=submission.category_id,
+        request_type=submission.request_type,
+        summary=submission.text[:200],
         submission_count=1,
     )
     CaseEvent.objects.create(
         case=case, kind=CaseEvent.Kind.RECEIVED, to_status=case.status, is_public=True
     )
+    Submission.objects.filter(pk=submission.pk).update(case=case)
     return case
+
+
+def submission_ids_without_case(*, limit: int = 500) -> list[int]:
+    """Oldest submissions that have no case yet (the sweep's next batch)."""
+    from feedback.models import Submission
+
+    return list(
+        Submission.objects.filter(case__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def case_count_submission(case: Case) -> None:

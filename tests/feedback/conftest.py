@@ -40,12 +40,12 @@ def jpeg_with_gps(name="photo.jpg", size=(640, 480)) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
 
 
-def form_data(area, **overrides):
+def form_data(where, **overrides):
     data = {
         "form_key": str(uuid.uuid4()),
         "text": "小区北门的路灯坏了一个多月，晚上老人出门很不安全，希望尽快修好。",
         "request_type": "help",
-        "area": str(area.pk),
+        "area": str(where.pk),
         "address_line": "向阳北小区北门",
         "category": "estate-property",
         "contact_name": "",

@@ -134,7 +134,7 @@ def test_valid_photo_is_kept_when_another_field_fails(client, site_code, site):
     assert response.status_code == 400
     assert PendingPhoto.objects.filter(form_key=key).count() == 1
     assert "无需重新" in response.text
-    good = form_data(site.area, form_key=key)
+    good = form_data(site.area, form_key=key, pending="1")  # the re-rendered form says so
     assert client.post(site_code.get_absolute_url(), good).status_code == 302
     submission = Submission.objects.get()
     assert submission.photos.count() == 1

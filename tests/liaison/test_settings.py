@@ -14,6 +14,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 STRONG_KEY = "k3Y-" + "x7Qp9zR2mW5vB8nT4cL6hJ1dF0gS3aE" * 2
+FERNET_KEY = "q4Sx2cN6yW8mZ0pR3tV5bL7kH9jF1dG2aE4sD6fG8hI="
+PRODUCTION = {
+    "LIAISON_MODE": "production",
+    "CONTACT_ENCRYPTION_KEYS": FERNET_KEY,
+    "REDIS_URL": "redis://127.0.0.1:6379/9",
+}
 
 PROBE = """
 import json, django
@@ -97,10 +103,15 @@ def test_production_refuses_to_start_without_a_real_secret_key():
 def test_production_settings(tmp_path):
     key_file = tmp_path / "key"
     key_file.write_text(STRONG_KEY)
-    s = _probe({"LIAISON_MODE": "production", "SECRET_KEY_FILE": str(key_file)})
+    s = _probe({**PRODUCTION, "SECRET_KEY_FILE": str(key_file)})
     assert s["debug"] is False and s["secure_cookie"] is True
     assert set(s["twofa"]) == {"committee_staff", "administrator"}
     assert s["mailer"].endswith("smtp.EmailBackend")
+
+
+def test_production_refuses_to_start_without_contact_encryption_keys():
+    result = _run({"LIAISON_MODE": "production", "SECRET_KEY": STRONG_KEY})
+    assert result.returncode != 0 and "CONTACT_ENCRYPTION_KEYS" in result.stderr
 
 
 def test_unknown_mode_is_refused():
@@ -110,11 +121,7 @@ def test_unknown_mode_is_refused():
 
 def test_check_deploy_is_clean_in_production():
     result = _run(
-        {
-            "LIAISON_MODE": "production",
-            "SECRET_KEY": STRONG_KEY,
-            "ALLOWED_HOSTS": "liaison.example.cn",
-        },
+        {**PRODUCTION, "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "liaison.example.cn"},
         args=["check", "--deploy", "--fail-level", "WARNING"],
     )
     assert result.returncode == 0, result.stdout + result.stderr

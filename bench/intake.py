@@ -1,0 +1,208 @@
+"""`make bench`: intake throughput against a bare Django baseline, on gunicorn + PostgreSQL.
+
+Creates a fresh PostgreSQL database, loads the demo network, serves the app with gunicorn
+(DEBUG off, rate limits OFF for the run), drives the real intake form with wrk on loopback
+(every POST a distinct submission with its own one-time key), then does the same against a
+bare view that validates a form and saves one row. Prints JSON and writes bench-results/.
+"""
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+DB = os.environ.get("BENCH_DB", "liaison_bench")
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+PORT = int(os.environ.get("BENCH_PORT", "8077"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+DURATION = os.environ.get("BENCH_DURATION", "15s")
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+BASE = f"http://127.0.0.1:{PORT}"
+
+
+def env() -> dict:
+    e = dict(os.environ)
+    e.update(
+        DATABASE_URL=f"{PG}/{DB}",
+        REDIS_URL=os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/14"),
+        DEBUG="false",
+        LIAISON_BENCH="1",
+        RATELIMIT_ENABLE="false",
+        PUBLIC_BASE_URL=BASE,
+        LOG_LEVEL="WARNING",
+    )
+    return e
+
+
+def run(*args, **kw):
+    return subprocess.run(args, cwd=ROOT, env=env(), check=True, **kw)
+
+
+def manage_shell(code: str) -> str:
+    out = run(PY, "manage.py", "shell", "-v0", "-c", code, capture_output=True, text=True)
+    return out.stdout.strip().splitlines()[-1]
+
+
+def csrf_for(url: str) -> str:
+    with urllib.request.urlopen(url) as response:  # noqa: S310 (loopback)
+        cookie = response.headers.get("Set-Cookie", "")
+    return re.search(r"csrftoken=([^;]+)", cookie).group(1)
+
+
+def wrk(url: str, body: str, threads: int = 2) -> dict:
+    token = csrf_for(url)
+    out = subprocess.run(
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{CONNECTIONS}",
+            f"-d{DURATION}",
+            "-s",
+            str(ROOT / "bench" / "intake.lua"),
+            url,
+        ],
+        env={
+            **os.environ,
+            "CSRF": token,
+            "BODY_EXTRA": body,
+            "REFERER": url,
+            "RUN_ID": uuid.uuid4().hex[:8],
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["per_s"] = round(result["ok"] / result["duration_s"], 1)
+    return result
+
+
+def _rows_match(stored: int, result: dict) -> bool:
+    """Every successful response is a stored row; the only extra rows are the requests still in
+    flight when wrk stopped (sent, processed by the server, response never read)."""
+    in_flight = result["sent"] - result["requests"]
+    return result["ok"] <= stored <= result["ok"] + in_flight and result["other"] == 0
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
+    subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", DB], check=True)
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB], check=True)
+    run(PY, "manage.py", "migrate", "-v0")
+    run(PY, "manage.py", "seed_demo", "--no-accounts", stdout=subprocess.DEVNULL)
+    token = manage_shell(
+        "from representatives.models import QRCode; print(QRCode.objects.filter(status='active', site__area__name='向阳北社区').first().token)"
+    )
+    area = manage_shell(
+        "from representatives.models import Area; print(Area.objects.get(name='向阳北社区').pk)"
+    )
+    server = subprocess.Popen(
+        [
+            PY,
+            "-m",
+            "gunicorn",
+            "liaison.wsgi",
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "-w",
+            str(WORKERS),
+            "--access-logfile",
+            "-",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env(),
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{BASE}/healthz")  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.2)
+        text = urllib.parse.quote(
+            "小区北门的路灯坏了一个多月，晚上老人出门很不安全，希望尽快修好。"
+        )
+        intake_body = f"text={text}&request_type=help&area={area}&address_line=&category=estate-property&contact_name=&contact_phone=&contact_preference=none&website="
+        baseline_body = f"text={text}&request_type=help"
+        wrk(f"{BASE}/q/{token}/", intake_body)  # warm-up (connections, caches)
+        wrk(f"{BASE}/bench/baseline/", baseline_body)
+        before = int(
+            manage_shell(
+                "from feedback.models import Submission; print(Submission.objects.count())"
+            )
+        )
+        intake = wrk(f"{BASE}/q/{token}/", intake_body)
+        stored = (
+            int(
+                manage_shell(
+                    "from feedback.models import Submission; print(Submission.objects.count())"
+                )
+            )
+            - before
+        )
+        base_before = int(
+            manage_shell(
+                "from bench.models import BaselineEntry; print(BaselineEntry.objects.count())"
+            )
+        )
+        baseline = wrk(f"{BASE}/bench/baseline/", baseline_body)
+        base_stored = (
+            int(
+                manage_shell(
+                    "from bench.models import BaselineEntry; print(BaselineEntry.objects.count())"
+                )
+            )
+            - base_before
+        )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    report = {
+        "rate_limits": "OFF for this run (RATELIMIT_ENABLE=false)",
+        "server": f"gunicorn, {WORKERS} sync workers, DEBUG off, PostgreSQL {DB}, Redis cache/broker",
+        "load": f"wrk, {CONNECTIONS} connections, {DURATION}, loopback",
+        "intake": {
+            **intake,
+            "rows_stored": stored,
+            "rows_match_responses": _rows_match(stored, intake),
+        },
+        "baseline": {
+            **baseline,
+            "rows_stored": base_stored,
+            "rows_match_responses": _rows_match(base_stored, baseline),
+        },
+        "ratio": round(intake["per_s"] / baseline["per_s"], 3),
+        "target_ratio": 0.7,
+    }
+    out_dir = ROOT / "bench-results"
+    out_dir.mkdir(exist_ok=True)
+    (out_dir / "intake.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    print(
+        f"\nintake {intake['per_s']}/s (p50 {intake['p50_ms']} ms, p95 {intake['p95_ms']} ms) vs "
+        f"baseline {baseline['per_s']}/s (p50 {baseline['p50_ms']} ms, p95 {baseline['p95_ms']} ms): "
+        f"ratio {report['ratio']} (target ≥ 0.7); rate limits were OFF"
+    )
+    if not (
+        report["intake"]["rows_match_responses"] and report["baseline"]["rows_match_responses"]
+    ):
+        sys.exit("rows stored do not match successful responses")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""Reference data the intake form needs on every request, kept in process memory.
+
+Areas and categories change a few times a year; reading them from the database (or Redis) on
+every submission would double the cost of the intake request. Each process keeps them for
+``TTL`` seconds; ``clear()`` drops them (tests, and the admin after an edit in this process).
+"""
+
+import threading
+import time
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+TTL = 300
+_lock = threading.Lock()
+_cache: dict[str, tuple[float, object]] = {}
+
+
+def _get(key: str, build):
+    now = time.monotonic()
+    hit = _cache.get(key)
+    if hit and now - hit[0] < TTL:
+        return hit[1]
+    value = build()
+    with _lock:
+        _cache[key] = (now, value)
+    return value
+
+
+def clear() -> None:
+    with _lock:
+        _cache.clear()
+
+
+def area_choices() -> list:
+    """Streets and townships with their communities, grouped for a <select>."""
+
+    def build():
+        from representatives.models import Area
+
+        groups: dict[int, tuple[str, list]] = {}
+        rows = (
+            Area.objects.filter(level__in=["street", "township", "community", "village"])
+            .select_related("district", "street")
+            .order_by("path")
+        )
+        for area in rows:
+            street = area if area.tier == 3 else area.street
+            label = f"{street.district.name} · {street.name}" if street.district else street.name
+            group = groups.setdefault(street.pk, (label, []))
+            name = (
+                _("%(street)s (not sure which community)") % {"street": area.name}
+                if area.tier == 3
+                else area.name
+            )
+            group[1].append((area.pk, name))
+        return [("", _("Choose your community")), *groups.values()]
+
+    return _get(f"areas:{get_language()}", build)
+
+
+def category_choices() -> list:
+    def build():
+        from routing.models import Category
+
+        return [("", _("Not sure (the committee will decide)"))] + [
+            (c.slug, f"{c.name}（{c.examples.split('、')[0]}等）" if c.examples else c.name)
+            for c in Category.objects.order_by("position", "slug")
+        ]
+
+    return _get(f"categories:{get_language()}", build)
+
+
+def category_ids() -> dict[str, int]:
+    def build():
+        from routing.models import Category
+
+        return dict(Category.objects.values_list("slug", "pk"))
+
+    return _get("category-ids", build)
