@@ -8,6 +8,7 @@ every submission would double the cost of the intake request. Each process keeps
 import threading
 import time
 
+from django.utils.choices import BaseChoiceIterator, normalize_choices
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,19 @@ def _get(key: str, build):
     with _lock:
         _cache[key] = (now, value)
     return value
+
+
+class FrozenChoices(BaseChoiceIterator):
+    """Choices normalised once: assigning them to a form field costs nothing per request."""
+
+    def __init__(self, choices):
+        self.choices = normalize_choices(choices)
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def __len__(self):
+        return len(self.choices)
 
 
 def clear() -> None:
@@ -54,7 +68,7 @@ def area_choices() -> list:
                 else area.name
             )
             group[1].append((area.pk, name))
-        return [("", _("Choose your community")), *groups.values()]
+        return FrozenChoices([("", _("Choose your community")), *groups.values()])
 
     return _get(f"areas:{get_language()}", build)
 
@@ -63,10 +77,13 @@ def category_choices() -> list:
     def build():
         from routing.models import Category
 
-        return [("", _("Not sure (the committee will decide)"))] + [
-            (c.slug, f"{c.name}（{c.examples.split('、')[0]}等）" if c.examples else c.name)
-            for c in Category.objects.order_by("position", "slug")
-        ]
+        return FrozenChoices(
+            [("", _("Not sure (the committee will decide)"))]
+            + [
+                (c.slug, f"{c.name}（{c.examples.split('、')[0]}等）" if c.examples else c.name)
+                for c in Category.objects.order_by("position", "slug")
+            ]
+        )
 
     return _get(f"categories:{get_language()}", build)
 

@@ -97,6 +97,7 @@ def make_official(role, *, username=None, area=None, site=None, unit=None, **use
     user = UserFactory(
         username=username or f"{role}-{UserFactory._meta.model.objects.count()}", **user_kwargs
     )
-    user.groups.add(Group.objects.get(name=role))
+    # get_or_create: transactional tests flush the tables, groups from the migration included.
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
     Official.objects.create(user=user, role=role, area=area, site=site, unit=unit)
     return user

@@ -20,8 +20,8 @@ def schedule_case_opening(submission) -> None:
     Called by ``feedback.services.submit`` inside its transaction.
     """
     if current_app.conf.task_always_eager:
-        case_open_for_submission(submission.pk)
-        submission.refresh_from_db(fields=["case"])
+        case = case_open_for_submission(submission.pk)
+        submission.case = case
 
 
 @transaction.atomic

@@ -24,9 +24,7 @@ from representatives.services.seed import seed_network
 
 pytestmark = [
     pytest.mark.browser,
-    # serialized_rollback: the flush after a transactional test would otherwise also delete the
-    # role groups that a data migration created, and later tests rely on them.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 PHONE_WIDTH = 390

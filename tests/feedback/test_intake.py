@@ -7,6 +7,8 @@ import uuid
 import pytest
 from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from feedback.models import Channel, PendingPhoto, Submission
 from representatives.services.qr import qr_placement_create
@@ -182,19 +184,39 @@ def test_intake_page_weighs_under_30_kb_compressed_with_no_third_party(client, s
     assert b"<script" not in html  # usable without JavaScript; nothing else to download
 
 
-def test_intake_post_costs_a_constant_number_of_queries(
-    client, site_code, site, django_assert_max_num_queries
-):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+@pytest.fixture
+def with_worker():
+    """Celery as in production (a worker, not in-process) for the duration of a test."""
+    from celery import current_app
 
-    client.post(site_code.get_absolute_url(), form_data(site.area))  # warm the choice caches
-    with CaptureQueriesContext(connection) as without_photos:
-        client.post(site_code.get_absolute_url(), form_data(site.area))
+    current_app.conf.task_always_eager = False
+    yield
+    current_app.conf.task_always_eager = True
+
+
+def test_intake_post_is_one_insert_with_a_worker(client, site_code, site, with_worker):
+    """The request stores the submission and nothing else: the case is opened after commit."""
+    client.post(site_code.get_absolute_url(), form_data(site.area))  # warm the caches
+    with CaptureQueriesContext(connection) as plain:
+        assert client.post(site_code.get_absolute_url(), form_data(site.area)).status_code == 302
+    assert [q["sql"].split()[0:3] for q in plain] == [["INSERT", "INTO", '"feedback_submission"']]
     data = form_data(site.area, contact_phone="13812345678", consent="on", contact_preference="sms")
     data["photos"] = [jpeg_with_gps("a.jpg", (60, 60)), jpeg_with_gps("b.jpg", (60, 60))]
-    with CaptureQueriesContext(connection) as with_photos:
-        client.post(site_code.get_absolute_url(), data)
-    assert len(without_photos) <= 14, [q["sql"][:80] for q in without_photos]
-    # Each photo is one INSERT; the SMS is one outbox row (+ its delivery in eager mode).
-    assert len(with_photos) <= len(without_photos) + 2 + 6
+    with CaptureQueriesContext(connection) as rich:
+        assert client.post(site_code.get_absolute_url(), data).status_code == 302
+    inserts = [q["sql"].split()[2] for q in rich if q["sql"].startswith("INSERT")]
+    assert inserts == [
+        '"feedback_submission"',
+        '"feedback_submissionphoto"',
+        '"feedback_submissionphoto"',
+        '"routing_notification"',
+    ]
+    assert len(rich) <= len(inserts) + 2  # plus the transaction's savepoint and release
+
+
+def test_intake_post_in_embedded_mode_opens_the_case_in_the_same_request(client, site_code, site):
+    client.post(site_code.get_absolute_url(), form_data(site.area))
+    with CaptureQueriesContext(connection) as queries:
+        client.post(site_code.get_absolute_url(), form_data(site.area))
+    assert len(queries) <= 9
+    assert Submission.objects.filter(case__isnull=True).count() == 0

@@ -68,3 +68,29 @@ def test_a_real_worker_runs_a_task_from_redis(celery_worker_process, areas):
         time.sleep(0.2)
     # The worker saw the rows this test committed: it used the same database, through Redis.
     assert result.get(timeout=1) == {"pong": True, "areas": 4}
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_worker_opens_the_case_after_intake(celery_worker_process, site, client):
+    """With a broker, the intake request only stores the submission; the beat sweep, run by a
+    real worker, opens its case."""
+    from feedback.models import Submission
+    from representatives.services.qr import qr_code_create
+    from representatives.services.seed import SeedReport, seed_categories
+    from routing.tasks import open_pending_cases_task
+    from tests.feedback.conftest import form_data
+
+    seed_categories(SeedReport())
+    code = qr_code_create(site=site)
+    response = client.post(code.get_absolute_url(), form_data(site.area))
+    assert response.status_code == 302
+    submission = Submission.objects.get()
+    assert submission.case_id is None
+    result = open_pending_cases_task.delay()
+    assert result.get(timeout=60) == 1
+    submission.refresh_from_db()
+    assert submission.case.status == "new"
+    assert submission.case.events.filter(kind="received", is_public=True).exists()
+    tracking = client.get(f"/track/{submission.tracking_code}/{submission.secret}/")
+    assert tracking.status_code == 200
