@@ -164,7 +164,11 @@ class IntakeForm(OpinionFormBase):
     """The resident's form, reached from a QR code."""
 
     # Honeypot: hidden from people by CSS and aria-hidden; bots fill it in.
-    website = forms.CharField(label=_("Leave this field empty"), required=False)
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
     @classmethod
     def new_initial(cls, area=None) -> dict:

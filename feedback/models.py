@@ -29,6 +29,7 @@ class Channel(models.TextChoices):
     SITE_QR = "site_qr", _("Site QR code")
     REPRESENTATIVE_QR = "representative_qr", _("Representative QR code")
     PLACEMENT = "placement", _("QR placement")
+    WEB_LINK = "web_link", _("Link on the site's page")
     RECEPTION_DAY = "reception_day", _("Reception day")
     ON_DUTY = "on_duty", _("Representative on duty")
     STAFF_ENTRY = "staff_entry", _("Staff entry")
@@ -214,6 +215,10 @@ class Rating(models.Model):
     """The resident's rating of one reply (回访); one per reply."""
 
     case = models.ForeignKey("routing.Case", on_delete=models.CASCADE, related_name="ratings")
+    # Who rated: the comment is theirs, shown to them and to staff, not to co-submitters.
+    submission = models.ForeignKey(
+        Submission, null=True, on_delete=models.CASCADE, related_name="ratings"
+    )
     reply_number = models.PositiveIntegerField()
     value = models.CharField(_("rating"), max_length=12, choices=Satisfaction)
     comment = models.TextField(_("comment"), max_length=1000, blank=True)

@@ -28,6 +28,11 @@ def submission_get_for_tracking(code: str, secret: str) -> Submission | None:
     return submission
 
 
+def submission_get_by_key(key) -> Submission | None:
+    """The submission made with this one-time form key, if any."""
+    return Submission.objects.filter(idempotency_key=key).only("tracking_code", "secret").first()
+
+
 def case_public_timeline(case) -> list[CaseEvent]:
     """The public events of a case, oldest first: no staff names, no internal notes."""
     return list(

@@ -1,4 +1,5 @@
 import math
+import uuid
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,12 +11,14 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 
 from feedback.forms import IntakeForm, LogOpinionForm, RatingForm, TrackForm
 from feedback.models import Channel, PendingPhoto, Satisfaction
 from feedback.selectors import (
     case_public_timeline,
+    submission_get_by_key,
     submission_get_for_tracking,
     submission_list_for_official,
 )
@@ -35,7 +38,7 @@ def _page(request, template, context, status=200):
 
 def _rate_limited(request, group: str, rate: str, *, increment: bool) -> int | None:
     """Minutes until the client may try again, or None if it is within the limit."""
-    usage = get_usage(request, group=group, key="ip", rate=rate, method="POST", increment=increment)
+    usage = get_usage(request, group=group, key="ip", rate=rate, method=ALL, increment=increment)
     if usage is None:
         return None
     # A peek (no increment) is over the limit once the count has reached it.
@@ -62,12 +65,35 @@ def _keep_valid_photos(form, form_key) -> None:
 
 
 def _form_key(data):
-    import uuid
-
     try:
         return uuid.UUID(str(data.get("form_key", "")))
     except ValueError:
         return None
+
+
+def _guessing_blocked(request) -> int | None:
+    """Minutes to wait when this address has failed too many tracking look-ups."""
+    return _rate_limited(request, "track", settings.TRACK_RATE, increment=False)
+
+
+def _count_failed_guess(request) -> None:
+    _rate_limited(request, "track", settings.TRACK_RATE, increment=True)
+
+
+def _too_large(request) -> bool:
+    """A body far beyond four photos at the size limit is refused before it is parsed."""
+    limit = 2 * settings.PHOTOS_PER_SUBMISSION * settings.PHOTO_MAX_BYTES + 1024 * 1024
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > limit
+    except ValueError:
+        return True
+
+
+def _with_new_key(data):
+    """A copy of the posted fields under a fresh one-time key (the old one is spent or bad)."""
+    data = data.copy()
+    data["form_key"] = str(uuid.uuid4())
+    return data
 
 
 @require_http_methods(["GET", "POST"])
@@ -88,44 +114,78 @@ def intake(request, token):
         form = IntakeForm(initial=IntakeForm.new_initial(default_area))
         return _page(request, "feedback/intake.html", {**context, "form": form})
 
-    form_key = _form_key(request.POST)
-    pending = _pending_photos(form_key, request.POST)
-    form = IntakeForm(request.POST, request.FILES, pending_photo_count=len(pending))
+    if _too_large(request):
+        context.update(
+            form=IntakeForm(initial=IntakeForm.new_initial(default_area)), too_large=True
+        )
+        return _page(request, "feedback/intake.html", context, status=413)
+    data = request.POST
+    form_key = _form_key(data)
+    if form_key is None:  # a lost or tampered hidden field: carry on under a new key
+        data = _with_new_key(data)
+        form_key = _form_key(data)
+    pending = _pending_photos(form_key, data)
+    form = IntakeForm(data, request.FILES, pending_photo_count=len(pending))
     wait = _rate_limited(request, "intake", settings.INTAKE_RATE, increment=True)
     if wait is not None:
+        # A retry of a submission that was stored gets its receipt, never the limit page.
+        stored = submission_get_by_key(form_key)
+        if stored is not None:
+            return redirect("feedback:receipt", stored.tracking_code, stored.secret)
         context.update(form=form, pending_photos=pending, wait_minutes=wait)
         return _page(request, "feedback/intake.html", context, status=429)
     if not form.is_valid():
         _keep_valid_photos(form, form_key)
         context.update(form=form, pending_photos=_pending_photos(form_key))
         return _page(request, "feedback/intake.html", context, status=400)
-    data = form.cleaned_data
-    if data.get("website"):
+    cleaned = form.cleaned_data
+    if cleaned.get("website"):
         # A bot filled the hidden field: answer like a success, store nothing.
         return _page(request, "feedback/received_without_code.html", context)
-    submission, _created = submission_create(
-        key=data["form_key"],
-        source=IntakeSource.from_token(resolved),
-        area_id=data["area"],
-        text=data["text"],
-        request_type=data["request_type"],
-        category_id=data["category"],
-        address_line=data["address_line"],
-        contact_name=data["contact_name"],
-        contact_phone=data["contact_phone"],
-        contact_preference=data["contact_preference"],
-        consent=data["consent"],
+    channel = Channel.WEB_LINK if request.GET.get("via") == "link" else None
+    submission, created = submission_create(
+        key=cleaned["form_key"],
+        source=IntakeSource.from_token(resolved, channel=channel),
+        area_id=cleaned["area"],
+        text=cleaned["text"],
+        request_type=cleaned["request_type"],
+        category_id=cleaned["category"],
+        address_line=cleaned["address_line"],
+        contact_name=cleaned["contact_name"],
+        contact_phone=cleaned["contact_phone"],
+        contact_preference=cleaned["contact_preference"],
+        consent=cleaned["consent"],
         language=get_language(),
-        photos=data["photos"],
+        photos=cleaned["photos"],
         pending_photos=pending,
     )
+    if not created and submission.text != cleaned["text"]:
+        # Back, edit, send again on a spent form: do not drop the new text silently.
+        data = _with_new_key(data)
+        new_key = _form_key(data)
+        for photo in cleaned["photos"]:
+            PendingPhoto.objects.create(form_key=new_key, image=photo)
+        context.update(
+            form=IntakeForm(data, pending_photo_count=len(cleaned["photos"])),
+            pending_photos=_pending_photos(new_key),
+            already_sent=submission,
+        )
+        return _page(request, "feedback/intake.html", context, status=409)
     return redirect("feedback:receipt", submission.tracking_code, submission.secret)
 
 
 @require_GET
 def receipt(request, code, secret):
+    if (wait := _guessing_blocked(request)) is not None:
+        return _page(
+            request,
+            "feedback/track_lookup.html",
+            {"form": TrackForm(), "wait_minutes": wait},
+            status=429,
+        )
     submission = submission_get_for_tracking(code, secret)
     if submission is None:
+        _count_failed_guess(request)
         raise Http404
     return _page(request, "feedback/receipt.html", {"submission": submission})
 
@@ -136,7 +196,7 @@ def track_lookup(request):
     failed attempts are rate-limited per client."""
     form = TrackForm(request.POST or None)
     if request.method == "POST":
-        wait = _rate_limited(request, "track", settings.TRACK_RATE, increment=False)
+        wait = _guessing_blocked(request)
         if wait is not None:
             return _page(
                 request,
@@ -152,7 +212,7 @@ def track_lookup(request):
             )
             if submission is not None:
                 return redirect("feedback:track", submission.tracking_code, submission.secret)
-            _rate_limited(request, "track", settings.TRACK_RATE, increment=True)
+            _count_failed_guess(request)
             form.add_error(
                 None,
                 _("We found no opinion with this code and key. Please check both and try again."),
@@ -188,23 +248,32 @@ def _tracking_context(submission, rating_form=None):
 
 @require_GET
 def track(request, code, secret):
+    if (wait := _guessing_blocked(request)) is not None:
+        return _page(
+            request,
+            "feedback/track_lookup.html",
+            {"form": TrackForm(), "wait_minutes": wait},
+            status=429,
+        )
     submission = submission_get_for_tracking(code, secret)
     if submission is None:
-        if _rate_limited(request, "track", settings.TRACK_RATE, increment=True) is not None:
-            return _page(
-                request,
-                "feedback/track_lookup.html",
-                {"form": TrackForm(), "wait_minutes": 60},
-                status=429,
-            )
+        _count_failed_guess(request)
         raise Http404
     return _page(request, "feedback/track.html", _tracking_context(submission))
 
 
 @require_POST
 def rate(request, code, secret):
+    if (wait := _guessing_blocked(request)) is not None:
+        return _page(
+            request,
+            "feedback/track_lookup.html",
+            {"form": TrackForm(), "wait_minutes": wait},
+            status=429,
+        )
     submission = submission_get_for_tracking(code, secret)
     if submission is None:
+        _count_failed_guess(request)
         raise Http404
     form = RatingForm(request.POST)
     if form.is_valid():
@@ -345,4 +414,8 @@ def slip(request, code):
     )
     if submission is None:
         raise Http404
-    return render(request, "feedback/slip.html", {"submission": submission})
+    return render(
+        request,
+        "feedback/slip.html",
+        {"submission": submission, "public_base_url": settings.PUBLIC_BASE_URL},
+    )

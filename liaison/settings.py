@@ -172,6 +172,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "routing.tasks.open_pending_cases_task",
         "schedule": env.float("OPEN_CASES_EVERY_SECONDS", default=5.0),
     },
+    "resend-notifications": {"task": "routing.tasks.resend_notifications_task", "schedule": 60.0},
+    "clean-pending-photos": {
+        "task": "feedback.tasks.clean_pending_photos_task",
+        "schedule": 3600.0,
+    },
 }
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -227,8 +232,24 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Photos: local files by default; S3-compatible storage (django-storages) when a bucket is set.
+_S3_BUCKET = env.str("S3_BUCKET", default="")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _S3_BUCKET,
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY", default=""),
+            "secret_key": env.str("S3_SECRET_KEY", default=""),
+            "region_name": env.str("S3_REGION", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    if _S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if LOCAL
@@ -298,9 +319,22 @@ else:
 # --- Residents' data ---------------------------------------------------------------------
 # Fernet keys (comma-separated, newest first) for contact details at rest. Rotate by putting a
 # new key first and running `manage.py rotate_contact_keys`; then drop the old key.
-CONTACT_ENCRYPTION_KEYS = env.list("CONTACT_ENCRYPTION_KEYS", default=[])
+CONTACT_ENCRYPTION_KEYS = env.list("CONTACT_ENCRYPTION_KEYS", default=[]) or (
+    Path(env.str("CONTACT_ENCRYPTION_KEYS_FILE")).read_text().split()
+    if env.str("CONTACT_ENCRYPTION_KEYS_FILE", "")
+    else []
+)
 if not CONTACT_ENCRYPTION_KEYS and not LOCAL:
     raise ImproperlyConfigured("Production needs CONTACT_ENCRYPTION_KEYS (Fernet keys).")
+for _key in CONTACT_ENCRYPTION_KEYS:
+    try:
+        from cryptography.fernet import Fernet
+
+        Fernet(_key.encode())
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            "CONTACT_ENCRYPTION_KEYS holds a malformed Fernet key."
+        ) from _error
 
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=12 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
@@ -325,7 +359,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact": {"()": "liaison.logging.RedactTrackingKeys"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }

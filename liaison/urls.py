@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.static import serve
 
 from liaison import views
@@ -11,6 +12,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("representatives.urls")),
     path("", include("feedback.urls")),
+    # The admin's own sign-in would skip the TOTP code: send it to the portal's sign-in.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="representatives:login", query_string=True),
+    ),
     path("admin/", admin.site.urls),
 ]
 

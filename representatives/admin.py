@@ -8,6 +8,7 @@ from representatives.models import (
     Official,
     QRCode,
     QRPlacement,
+    ReceptionDay,
     Representative,
 )
 from representatives.services.qr import qr_code_revoke_and_replace, qr_placement_revoke_and_replace
@@ -21,6 +22,11 @@ class AreaAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
     list_select_related = ["parent"]
     show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        # Code and parent define the materialised path of every area below; moving an area
+        # would leave its subtree's path, district and street stale, so they are fixed once set.
+        return ["code", "parent", "level"] if obj else []
 
 
 @admin.register(LiaisonSite)
@@ -119,3 +125,13 @@ class OfficialAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "area__name", "unit__name", "site__name"]
     autocomplete_fields = ["user", "area", "site", "unit"]
     list_select_related = ["user", "area", "site", "unit"]
+
+
+@admin.register(ReceptionDay)
+class ReceptionDayAdmin(admin.ModelAdmin):
+    list_display = ["site", "date", "visitors"]
+    list_filter = ["date"]
+    search_fields = ["site__name", "notes"]
+    autocomplete_fields = ["site", "representatives"]
+    list_select_related = ["site"]
+    date_hierarchy = "date"

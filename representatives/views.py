@@ -1,6 +1,7 @@
 from base64 import b32encode
 
 from django.contrib import messages
+from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -141,14 +142,22 @@ def account(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def two_factor_setup(request):
-    """Create (or reuse) an unconfirmed TOTP device, show its QR code, confirm with a code."""
-    if (
-        TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists()
-        and request.user.is_verified()
-    ):
-        messages.info(request, _("Two-factor sign-in is already on for your account."))
-        return redirect("representatives:account")
+    """Set up a TOTP device: show its QR code, confirm with a code.
+
+    Only for a user who has no confirmed device yet. A user who has one but whose session is
+    not verified (signed in some other way) is signed out and must sign in with a code: a
+    password alone must never be enough to enrol a second authenticator.
+    """
+    has_device = TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists()
+    if has_device:
+        if request.user.is_verified():
+            messages.info(request, _("Two-factor sign-in is already on for your account."))
+            return redirect("representatives:account")
+        auth_logout(request)
+        messages.warning(request, _("Please sign in with the code from your authenticator app."))
+        return redirect("representatives:login")
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
@@ -172,6 +181,7 @@ def two_factor_setup(request):
             "qr_svg": qr_svg(device.config_url),
             "secret": b32encode(device.bin_key).decode(),
         },
+        status=400 if form.errors else 200,
     )
 
 

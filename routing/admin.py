@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from routing.models import HandlingUnit
+from routing.models import Case, CaseEvent, Category, HandlingUnit, Notification
 
 
 @admin.register(HandlingUnit)
@@ -10,3 +10,58 @@ class HandlingUnitAdmin(admin.ModelAdmin):
     search_fields = ["name", "area__name"]
     autocomplete_fields = ["area"]
     list_select_related = ["area"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "default_route", "unit_type", "position"]
+    list_filter = ["default_route"]
+    search_fields = ["name", "slug", "examples"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Workflow records change only through the services; the admin shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CaseEventInline(admin.TabularInline):
+    model = CaseEvent
+    fields = ["created_at", "kind", "from_status", "to_status", "public_actor", "is_public", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "status", "route", "category", "area", "unit", "created_at"]
+    list_filter = ["status", "route", "category"]
+    list_select_related = ["category", "area", "unit"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    inlines = [CaseEventInline]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = [
+        "pk",
+        "channel",
+        "template",
+        "state",
+        "attempts",
+        "last_error",
+        "created_at",
+        "sent_at",
+    ]
+    list_filter = ["state", "channel", "template"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False

@@ -1,10 +1,14 @@
 """Thin task adapters: ids in, a service call, safe to run twice."""
 
+import logging
+
 from celery import shared_task
 
 from routing.models import Notification
 from routing.services.intake import case_open_for_submission, submission_ids_without_case
-from routing.services.notify import notification_deliver
+from routing.services.notify import notification_deliver, notification_ids_to_resend
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, max_retries=5, acks_late=True)
@@ -25,10 +29,24 @@ def open_pending_cases_task() -> int:
     Each submission is locked while its case is opened and skipped if it already has one,
     so overlapping sweeps (two beats, a retry) open each case once.
     """
-    opened = 0
-    while ids := submission_ids_without_case():
+    opened, failed = 0, set()
+    while ids := [i for i in submission_ids_without_case() if i not in failed]:
         for submission_id in ids:
-            opened += case_open_for_submission(submission_id) is not None
+            try:
+                opened += case_open_for_submission(submission_id) is not None
+            except Exception:
+                # One bad row must not block every submission after it.
+                logger.exception("could not open the case of submission %s", submission_id)
+                failed.add(submission_id)
         if len(ids) < 500:
             break
     return opened
+
+
+@shared_task
+def resend_notifications_task() -> int:
+    """Beat sweep: re-queue notifications whose delivery task was lost (broker down)."""
+    ids = notification_ids_to_resend()
+    for notification_id in ids:
+        deliver_notification_task.delay(notification_id)
+    return len(ids)

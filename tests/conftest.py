@@ -5,6 +5,8 @@ import pytest
 from django.conf import settings
 
 from representatives.models import Role
+from representatives.services.qr import qr_code_create
+from representatives.services.seed import SeedReport, seed_categories
 from tests.factories import (
     HandlingUnitFactory,
     RepresentativeFactory,
@@ -72,6 +74,21 @@ def representative(site):
     rep = RepresentativeFactory(name="张建国（演示）")
     rep.sites.add(site)
     return rep
+
+
+@pytest.fixture
+def categories(db):
+    seed_categories(SeedReport())
+
+
+@pytest.fixture
+def site_code(site, categories):
+    return qr_code_create(site=site)
+
+
+@pytest.fixture
+def rep_code(representative, categories):
+    return qr_code_create(representative=representative)
 
 
 # Personas (STYLE.md: one of each kind, and an unrelated one).

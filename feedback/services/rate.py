@@ -27,19 +27,23 @@ def case_rate(*, submission: Submission, value: str, comment: str = "") -> Ratin
     try:
         with transaction.atomic():
             rating = Rating.objects.create(
-                case=case, reply_number=case.reply_count, value=value, comment=comment
+                case=case,
+                submission=submission,
+                reply_number=case.reply_count,
+                value=value,
+                comment=comment,
             )
     except IntegrityError:
         raise ValidationError(_("This reply has already been rated.")) from None
     to_status = CaseStatus.REOPENED if value == Satisfaction.DISSATISFIED else CaseStatus.CLOSED
-    note = Satisfaction(value).label + (f"：{comment}" if comment else "")
+    # The public event says only what happened (the rating value, rendered in each reader's
+    # language); the comment is the resident's own words and stays on the rating, for staff.
     case_transition(
         case_id=case.pk,
         to_status=to_status,
-        note=str(note),
+        note=value,
         kind=CaseEvent.Kind.RATING,
         is_public=True,
-        public_actor=str(_("Resident")),
         expected_status=CaseStatus.REPLIED,
     )
     return rating

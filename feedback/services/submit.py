@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 from celery import current_app
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from feedback import crypto
@@ -36,14 +36,17 @@ class IntakeSource:
     logged_by: object = None
 
     @classmethod
-    def from_token(cls, resolved) -> "IntakeSource":
+    def from_token(cls, resolved, channel: str | None = None) -> "IntakeSource":
+        """The source of a form opened from a code; ``channel`` overrides the one the code
+        implies (the plain link on a site's page)."""
         code = resolved.code
-        if resolved.placement is not None:
-            channel = Channel.PLACEMENT
-        elif code.site_id:
-            channel = Channel.SITE_QR
-        else:
-            channel = Channel.REPRESENTATIVE_QR
+        if channel is None:
+            if resolved.placement is not None:
+                channel = Channel.PLACEMENT
+            elif code.site_id:
+                channel = Channel.SITE_QR
+            else:
+                channel = Channel.REPRESENTATIVE_QR
         return cls(
             channel=channel,
             qr_code=code,
@@ -113,15 +116,20 @@ def submission_create(
     # (BEGIN, COMMIT) on the usual submission.
     single_row = not (photos or pending_photos or _wants_sms(contact_phone, contact_preference))
     single_row = single_row and not current_app.conf.task_always_eager
+    # Inside a caller's transaction, a failed INSERT needs a savepoint to roll back to.
+    single_row = single_row and not connection.in_atomic_block
     for _attempt in range(5):
+        tracking_code = new_tracking_code()
         try:
             with contextlib.nullcontext() if single_row else transaction.atomic():
-                return _create(**fields), True
+                return _create(tracking_code=tracking_code, **fields), True
         except IntegrityError:
             existing = Submission.objects.filter(idempotency_key=key).first()
             if existing is not None:
                 return existing, False
-            # Otherwise a tracking-code collision (1 in ~900,000 per month): draw again.
+            if not Submission.objects.filter(tracking_code=tracking_code).exists():
+                raise  # not a collision: a real integrity problem must not be retried
+            # A tracking-code collision (1 in ~900,000 per month): draw again.
     raise RuntimeError("Could not draw a unique tracking code")
 
 
@@ -131,6 +139,7 @@ def _wants_sms(phone: str, preference: str) -> bool:
 
 def _create(
     *,
+    tracking_code,
     key,
     source,
     area_id,
@@ -149,7 +158,7 @@ def _create(
 ) -> Submission:
     has_contact = bool(contact_name or contact_phone)
     submission = Submission.objects.create(
-        tracking_code=new_tracking_code(),
+        tracking_code=tracking_code,
         idempotency_key=key,
         channel=source.channel,
         qr_code=source.qr_code,

@@ -2,6 +2,7 @@
 Celery task after commit. Only ids travel in task arguments."""
 
 import logging
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import F
@@ -49,12 +50,21 @@ def notify_submitters(*, case, template: str) -> list[Notification]:
     ]
 
 
+MAX_ATTEMPTS = 6
+CLAIM_TIMEOUT = timedelta(minutes=10)
+
+
 def notification_deliver(notification_id: int) -> bool:
-    """Deliver one pending notification; True if sent. Claimed by compare-and-swap so that two
-    workers never send the same row twice. Called by ``deliver_notification_task`` only."""
+    """Deliver one notification; True if sent by this call.
+
+    Claimed by compare-and-swap (pending → sending), so two workers never send the same row.
+    A failure puts it back to pending for a retry, or marks it failed after the last attempt.
+    Called by ``deliver_notification_task`` only.
+    """
+    now = timezone.now()
     claimed = Notification.objects.filter(
         pk=notification_id, state=Notification.State.PENDING
-    ).update(attempts=F("attempts") + 1)
+    ).update(state=Notification.State.SENDING, attempts=F("attempts") + 1, claimed_at=now)
     if not claimed:
         return False
     notification = Notification.objects.select_related("submission", "case").get(pk=notification_id)
@@ -63,14 +73,32 @@ def notification_deliver(notification_id: int) -> bool:
         try:
             backend.send(notification)
         except Exception as exc:
+            final = notification.attempts >= MAX_ATTEMPTS
             Notification.objects.filter(pk=notification_id).update(
-                last_error=type(exc).__name__[:200]
+                state=Notification.State.FAILED if final else Notification.State.PENDING,
+                last_error=type(exc).__name__[:200],
             )
             raise
-    Notification.objects.filter(pk=notification_id, state=Notification.State.PENDING).update(
+    Notification.objects.filter(pk=notification_id).update(
         state=Notification.State.SENT, sent_at=timezone.now(), last_error=""
     )
     return True
+
+
+def notification_ids_to_resend(*, limit: int = 500) -> list[int]:
+    """Pending rows older than a minute (their task was lost or is retrying), and rows stuck
+    in "sending" (a worker died mid-send), released back to pending first."""
+    now = timezone.now()
+    Notification.objects.filter(
+        state=Notification.State.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
+    ).update(state=Notification.State.PENDING)
+    return list(
+        Notification.objects.filter(
+            state=Notification.State.PENDING, created_at__lt=now - timedelta(minutes=1)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def _backend_path(channel: str) -> str:

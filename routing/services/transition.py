@@ -21,12 +21,15 @@ def case_transition(
     actor=None,
     public_actor: str = "",
     note: str = "",
-    is_public: bool = True,
+    is_public: bool = False,
     kind: str = CaseEvent.Kind.TRANSITION,
     expected_status: str | None = None,
     extra_updates: dict | None = None,
 ) -> tuple[Case, CaseEvent]:
     """Move a case to ``to_status`` and append the event, in one transaction.
+
+    Events are internal unless ``is_public``: a caller has to decide to show a note to
+    residents.
 
     Locks the row, checks the transition table (and ``expected_status`` when the caller acted on
     what it saw, so that of two people acting at once the second gets a clear refusal), saves
@@ -43,6 +46,9 @@ def case_transition(
             _("A case that is “%(from)s” cannot become “%(to)s”.")
             % {"from": CaseStatus(case.status).label, "to": CaseStatus(to_status).label}
         )
+    if to_status == CaseStatus.REPLIED and kind != CaseEvent.Kind.REPLY:
+        # Only a reply makes a case "replied": it is what the resident rates (case_reply).
+        raise IllegalTransition(_("A case becomes “replied” only by publishing a reply."))
     from_status = case.status
     case.status = to_status
     fields = ["status", "updated_at"]
@@ -80,6 +86,7 @@ def case_reply(*, case_id: int, text: str, actor=None, public_actor: str = "") -
         actor=actor,
         public_actor=public_actor,
         note=text,
+        is_public=True,
         kind=CaseEvent.Kind.REPLY,
         extra_updates={"reply_count": F("reply_count") + 1},
     )

@@ -1,27 +1,8 @@
 import io
 import uuid
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
-
-from representatives.services.qr import qr_code_create
-from representatives.services.seed import SeedReport, seed_categories
-
-
-@pytest.fixture
-def categories(db):
-    seed_categories(SeedReport())
-
-
-@pytest.fixture
-def site_code(site, categories):
-    return qr_code_create(site=site)
-
-
-@pytest.fixture
-def rep_code(representative, categories):
-    return qr_code_create(representative=representative)
 
 
 def jpeg_with_gps(name="photo.jpg", size=(640, 480)) -> SimpleUploadedFile:

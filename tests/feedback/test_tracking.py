@@ -129,7 +129,12 @@ def test_dissatisfied_needs_a_comment_then_reopens_once_per_reply(client, submis
     case.refresh_from_db()
     assert case.status == CaseStatus.REOPENED
     event = CaseEvent.objects.filter(case=case, kind="rating").latest("pk")
-    assert "另一盏还是不亮" in event.note and event.to_status == CaseStatus.REOPENED
+    assert event.note == "dissatisfied" and event.to_status == CaseStatus.REOPENED
+    # The comment is kept with the rating (for staff), not in the public timeline.
+    rating = Rating.objects.get(case=case)
+    assert rating.submission == submission and "另一盏还是不亮" in rating.comment
+    page = client.get(f"/track/{submission.tracking_code}/{submission.secret}/").text
+    assert "另一盏还是不亮" not in page
     # The same reply cannot reopen twice.
     assert client.post(url, {"value": "dissatisfied", "comment": "再次"}).status_code == 400
     # After the redo's reply, the resident can rate again.
@@ -154,3 +159,44 @@ def test_rating_with_wrong_secret_is_404(client, submission):
         ).status_code
         == 404
     )
+
+
+@pytest.mark.parametrize("path", ["/track/{code}/AAAAAA/", "/track/{code}/AAAAAA/receipt/"])
+def test_guessing_keys_by_get_is_rate_limited_too(client, submission, settings, path):
+    settings.TRACK_RATE = "3/h"
+    for _ in range(3):
+        assert client.get(path.format(code=submission.tracking_code)).status_code == 404
+    assert client.get(f"/track/{submission.tracking_code}/{submission.secret}/").status_code == 429
+
+
+def test_guessing_keys_by_rating_is_rate_limited(client, submission, settings):
+    settings.TRACK_RATE = "2/h"
+    for _ in range(2):
+        response = client.post(
+            f"/track/{submission.tracking_code}/AAAAAA/rate/", {"value": "satisfied"}
+        )
+        assert response.status_code == 404
+    assert (
+        client.post(
+            f"/track/{submission.tracking_code}/AAAAAA/rate/", {"value": "satisfied"}
+        ).status_code
+        == 429
+    )
+
+
+def test_tracking_keys_are_masked_in_logs():
+    import logging
+
+    from liaison.logging import RedactTrackingKeys
+
+    record = logging.LogRecord(
+        "django.request",
+        logging.WARNING,
+        "",
+        0,
+        "Not Found: %s",
+        ("/track/KL-2611-7Q4M/ABC234/rate/",),
+        None,
+    )
+    RedactTrackingKeys().filter(record)
+    assert record.getMessage() == "Not Found: /track/KL-2611-7Q4M/******/rate/"

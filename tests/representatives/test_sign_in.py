@@ -49,7 +49,7 @@ def test_two_factor_setup_then_sign_in_needs_the_code(client, committee_staff):
     wrong = client.post(
         "/accounts/two-factor/", {"token": "000000" if _code(device) != "000000" else "111111"}
     )
-    assert wrong.status_code == 200 and "errorlist" in wrong.text
+    assert wrong.status_code == 400 and "errorlist" in wrong.text
     device.refresh_from_db()
     assert not device.confirmed
     device.throttle_reset()  # a wrong code throttles the device for a second
@@ -106,3 +106,17 @@ def test_administrator_can_use_admin_others_cannot(client, administrator, leader
     client.force_login(administrator)
     page = client.get("/admin/representatives/area/?q=银河")
     assert page.status_code == 200 and "银河路街道" in page.text
+
+
+def test_admin_sign_in_cannot_skip_the_code(client, committee_staff, settings):
+    """A password alone, through any door, never yields a verified session or a new device."""
+    settings.REQUIRE_2FA_GROUPS = ["committee_staff", "administrator"]
+    device = TOTPDevice.objects.create(user=committee_staff, name="phone", confirmed=True)
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    # Signed in without a code (e.g. a session from elsewhere): set-up must not enrol a device.
+    client.force_login(committee_staff)
+    setup = client.get("/accounts/two-factor/")
+    assert setup.status_code == 302 and setup["Location"] == "/accounts/login/"
+    assert "_auth_user_id" not in client.session
+    assert list(TOTPDevice.objects.filter(user=committee_staff)) == [device]

@@ -1,0 +1,19 @@
+"""Housekeeping of intake data that nobody else owns."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from feedback.models import PendingPhoto
+
+
+def pending_photos_purge(*, older_than=timedelta(days=1)) -> int:
+    """Delete kept photos (rows and files) of forms abandoned for more than ``older_than``.
+
+    Called by the hourly beat task; returns how many were removed.
+    """
+    stale = list(PendingPhoto.objects.filter(created_at__lt=timezone.now() - older_than))
+    for photo in stale:
+        photo.image.delete(save=False)
+    PendingPhoto.objects.filter(pk__in=[p.pk for p in stale]).delete()
+    return len(stale)
