@@ -9,7 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from feedback import reference
-from feedback.models import TEXT_MAX_LENGTH, Channel, ContactPreference, RequestType
+from feedback.models import (
+    TEXT_MAX_LENGTH,
+    Channel,
+    ContactPreference,
+    RequestType,
+    Satisfaction,
+)
 from feedback.photos import clean_photo
 from representatives.models import ReceptionDay
 
@@ -142,7 +148,10 @@ class OpinionFormBase(forms.Form):
         name, phone = cleaned.get("contact_name"), cleaned.get("contact_phone")
         preference = cleaned.get("contact_preference") or ContactPreference.NONE
         cleaned["contact_preference"] = preference
-        if (name or phone) and not cleaned.get("consent"):
+        # A number that failed its own check still counts: the resident must hear about the
+        # consent box now, not after fixing the number.
+        raw_phone = (self.data.get(self.add_prefix("contact_phone")) or "").strip()
+        if (name or phone or raw_phone) and not cleaned.get("consent"):
             self.add_error(
                 "consent",
                 _(
@@ -225,26 +234,25 @@ class TrackForm(forms.Form):
     code = forms.CharField(
         label=_("Tracking code"),
         max_length=20,
+        help_text=_("For example KL-2611-7Q4M."),
         widget=forms.TextInput(
-            attrs={"autocapitalize": "characters", "placeholder": "KL-2611-7Q4M"}
+            attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}
         ),
     )
     secret = forms.CharField(
         label=_("Key"),
         max_length=10,
         help_text=_("The six characters shown next to the tracking code."),
-        widget=forms.TextInput(attrs={"autocapitalize": "characters"}),
+        widget=forms.TextInput(
+            attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}
+        ),
     )
 
 
 class RatingForm(forms.Form):
     value = forms.ChoiceField(
         label=_("Are you satisfied with the reply?"),
-        choices=[
-            ("satisfied", _("Satisfied")),
-            ("basically", _("Basically satisfied")),
-            ("dissatisfied", _("Not satisfied")),
-        ],
+        choices=Satisfaction.choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("Please choose one.")},
     )

@@ -80,7 +80,12 @@ def category_choices() -> list:
         return FrozenChoices(
             [("", _("Not sure (the committee will decide)"))]
             + [
-                (c.slug, f"{c.name}（{c.examples.split('、')[0]}等）" if c.examples else c.name)
+                (
+                    c.slug,
+                    f"{c.name}（{'、'.join(c.examples.split('、')[:3])}…）"
+                    if c.examples
+                    else c.name,
+                )
                 for c in Category.objects.order_by("position", "slug")
             ]
         )

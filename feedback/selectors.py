@@ -4,8 +4,8 @@ import hmac
 
 from django.db.models import Q
 
-from feedback.models import Submission
-from routing.models import CaseEvent
+from feedback.models import PendingPhoto, Submission
+from routing.models import CaseEvent, CaseStatus
 
 
 def submission_get_for_tracking(code: str, secret: str) -> Submission | None:
@@ -31,6 +31,19 @@ def submission_get_for_tracking(code: str, secret: str) -> Submission | None:
 def submission_get_by_key(key) -> Submission | None:
     """The submission made with this one-time form key, if any."""
     return Submission.objects.filter(idempotency_key=key).only("tracking_code", "secret").first()
+
+
+def pending_photo_list(form_key) -> list[PendingPhoto]:
+    """Photos kept under a form's one-time key from an earlier failed attempt."""
+    return list(PendingPhoto.objects.filter(form_key=form_key))
+
+
+def case_awaits_rating(case) -> bool:
+    """True when the case's current reply has not been rated yet."""
+    return (
+        case.status == CaseStatus.REPLIED
+        and not case.ratings.filter(reply_number=case.reply_count).exists()
+    )
 
 
 def case_public_timeline(case) -> list[CaseEvent]:

@@ -15,17 +15,20 @@ from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 
 from feedback.forms import IntakeForm, LogOpinionForm, RatingForm, TrackForm
-from feedback.models import Channel, PendingPhoto, Satisfaction
+from feedback.models import Channel, Satisfaction
 from feedback.selectors import (
+    case_awaits_rating,
     case_public_timeline,
+    pending_photo_list,
     submission_get_by_key,
     submission_get_for_tracking,
     submission_list_for_official,
 )
+from feedback.services.housekeeping import pending_photos_keep
 from feedback.services.rate import case_rate
 from feedback.services.submit import IntakeSource, submission_create
 from representatives.models import Role
-from representatives.selectors import TokenRevoked, qr_token_resolve
+from representatives.selectors import TokenRevoked, qr_token_resolve, sites_for_official
 from routing.models import CaseStatus
 
 
@@ -53,15 +56,7 @@ def _pending_photos(form_key, data=None):
     usual submission costs no look-up."""
     if not form_key or (data is not None and data.get("pending") != "1"):
         return []
-    return list(PendingPhoto.objects.filter(form_key=form_key))
-
-
-def _keep_valid_photos(form, form_key) -> None:
-    """Store photos that passed cleaning when the form as a whole did not, so none is lost."""
-    if form_key is None:
-        return
-    for photo in form.valid_photos:
-        PendingPhoto.objects.create(form_key=form_key, image=photo)
+    return pending_photo_list(form_key)
 
 
 def _form_key(data):
@@ -135,7 +130,7 @@ def intake(request, token):
         context.update(form=form, pending_photos=pending, wait_minutes=wait)
         return _page(request, "feedback/intake.html", context, status=429)
     if not form.is_valid():
-        _keep_valid_photos(form, form_key)
+        pending_photos_keep(form_key=form_key, photos=form.valid_photos)
         context.update(form=form, pending_photos=_pending_photos(form_key))
         return _page(request, "feedback/intake.html", context, status=400)
     cleaned = form.cleaned_data
@@ -163,8 +158,7 @@ def intake(request, token):
         # Back, edit, send again on a spent form: do not drop the new text silently.
         data = _with_new_key(data)
         new_key = _form_key(data)
-        for photo in cleaned["photos"]:
-            PendingPhoto.objects.create(form_key=new_key, image=photo)
+        pending_photos_keep(form_key=new_key, photos=cleaned["photos"])
         context.update(
             form=IntakeForm(data, pending_photo_count=len(cleaned["photos"])),
             pending_photos=_pending_photos(new_key),
@@ -229,11 +223,7 @@ def track_lookup(request):
 def _tracking_context(submission, rating_form=None):
     case = submission.case  # None for a moment after intake, until the case is opened
     status = case.status if case else CaseStatus.NEW
-    can_rate = (
-        case is not None
-        and case.status == CaseStatus.REPLIED
-        and not case.ratings.filter(reply_number=case.reply_count).exists()
-    )
+    can_rate = case is not None and case_awaits_rating(case)
     return {
         "submission": submission,
         "case": case,
@@ -314,15 +304,6 @@ def _official_or_404(request):
     return official
 
 
-def _sites_for(official, user):
-    from representatives.models import LiaisonSite
-
-    if official.role == Role.STATION_STAFF:
-        return LiaisonSite.objects.filter(pk=official.site_id)
-    rep = getattr(user, "representative", None)
-    return rep.sites.all() if rep else LiaisonSite.objects.none()
-
-
 @login_required
 @require_GET
 def rep_home(request):
@@ -343,7 +324,7 @@ def rep_home(request):
 @require_http_methods(["GET", "POST"])
 def log_opinion(request):
     official = _official_or_404(request)
-    sites = _sites_for(official, request.user)
+    sites = sites_for_official(request.user)
     default_site = sites.select_related("area").first()
     if request.method == "GET":
         initial = IntakeForm.new_initial(default_site.area if default_site else official.area)
@@ -356,7 +337,7 @@ def log_opinion(request):
         request.POST, request.FILES, sites=sites, pending_photo_count=len(pending)
     )
     if not form.is_valid():
-        _keep_valid_photos(form, form_key)
+        pending_photos_keep(form_key=form_key, photos=form.valid_photos)
         return render(
             request,
             "feedback/log_opinion.html",

@@ -187,3 +187,16 @@ def _resolve(token: str) -> ResolvedToken:
     if not code.target.is_active:
         raise TokenRevoked
     return ResolvedToken(code=code, placement=placement)
+
+
+def sites_for_official(user):
+    """The sites a representative belongs to, or the station staff member's site; else none."""
+    from representatives.models import Role
+
+    official = getattr(user, "official", None)
+    if official is not None and official.role == Role.STATION_STAFF:
+        return LiaisonSite.objects.filter(pk=official.site_id)
+    rep = getattr(user, "representative", None)
+    if official is not None and official.role == Role.REPRESENTATIVE and rep is not None:
+        return rep.sites.filter(is_active=True)
+    return LiaisonSite.objects.none()

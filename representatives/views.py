@@ -21,14 +21,16 @@ from representatives.forms import (
     TwoFactorConfirmForm,
 )
 from representatives.middleware import two_factor_required
-from representatives.models import LiaisonSite, Role
+from representatives.models import Role
 from representatives.qr_images import qr_png, qr_svg
 from representatives.selectors import (
     group_sites_by_district_and_street,
     representative_get_public_or_404,
     site_get_public_or_404,
     site_list_for_directory,
+    sites_for_official,
 )
+from representatives.services.reception import reception_day_create
 
 
 @require_GET
@@ -192,21 +194,16 @@ def reception_day_new(request):
     official = getattr(request.user, "official", None)
     if official is None or official.role not in (Role.STATION_STAFF, Role.REPRESENTATIVE):
         raise Http404
-    if official.role == Role.STATION_STAFF:
-        sites = LiaisonSite.objects.filter(pk=official.site_id)
-    else:
-        rep = getattr(request.user, "representative", None)
-        sites = rep.sites.all() if rep else LiaisonSite.objects.none()
+    sites = sites_for_official(request.user)
     form = ReceptionDayForm(
         request.POST or None,
         sites=sites,
         initial={"date": timezone.localdate(), "site": sites.first()},
     )
     if request.method == "POST" and form.is_valid():
-        day = form.save()
+        day = reception_day_create(**form.cleaned_data)
         messages.success(
-            request,
-            _("Reception day of %(date)s recorded.") % {"date": day.date.isoformat()},
+            request, _("Reception day of %(date)s recorded.") % {"date": day.date.isoformat()}
         )
         return redirect("feedback:rep-home")
     return render(

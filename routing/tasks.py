@@ -5,7 +5,8 @@ import logging
 from celery import shared_task
 
 from routing.models import Notification
-from routing.services.intake import case_open_for_submission, submission_ids_without_case
+from routing.selectors import submission_ids_without_case
+from routing.services.intake import case_open_for_submission
 from routing.services.notify import notification_deliver, notification_ids_to_resend
 
 logger = logging.getLogger(__name__)

@@ -17,3 +17,9 @@ def pending_photos_purge(*, older_than=timedelta(days=1)) -> int:
         photo.image.delete(save=False)
     PendingPhoto.objects.filter(pk__in=[p.pk for p in stale]).delete()
     return len(stale)
+
+
+def pending_photos_keep(*, form_key, photos) -> None:
+    """Keep already-cleaned photos of a form that failed for another reason, under its key,
+    so the resident does not have to attach them again. Called by the intake views."""
+    PendingPhoto.objects.bulk_create(PendingPhoto(form_key=form_key, image=p) for p in photos)

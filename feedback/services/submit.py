@@ -19,7 +19,7 @@ from feedback.models import (
     SubmissionPhoto,
 )
 from routing.models import Notification
-from routing.services.intake import schedule_case_opening
+from routing.services.intake import case_schedule_opening
 from routing.services.notify import notification_enqueue
 
 
@@ -85,7 +85,7 @@ def submission_create(
 
     The request stays lean: one INSERT (plus one per photo). Opening or joining the case
     (classification, in the routing issue) runs after commit in a worker, or in-process when
-    Celery is embedded (``routing.services.intake.schedule_case_opening``).
+    Celery is embedded (``routing.services.intake.case_schedule_opening``).
 
     ``area_id`` and ``category_id`` were validated by the form. Idempotent on ``key``: the same key again (double tap, retry, resubmit, or two requests
     racing) returns the first submission with ``created=False`` and writes nothing. ``photos``
@@ -198,5 +198,5 @@ def _create(
             submission=submission,
             language=language,
         )
-    schedule_case_opening(submission)
+    case_schedule_opening(submission)
     return submission

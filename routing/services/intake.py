@@ -9,12 +9,11 @@ opened in the same transaction.
 
 from celery import current_app
 from django.db import transaction
-from django.db.models import F
 
 from routing.models import Case, CaseEvent
 
 
-def schedule_case_opening(submission) -> None:
+def case_schedule_opening(submission) -> None:
     """Open ``submission``'s case now when Celery is embedded; otherwise leave it to the sweep.
 
     Called by ``feedback.services.submit`` inside its transaction.
@@ -53,19 +52,3 @@ def case_open_for_submission(submission_id: int) -> Case | None:
     )
     Submission.objects.filter(pk=submission.pk).update(case=case)
     return case
-
-
-def submission_ids_without_case(*, limit: int = 500) -> list[int]:
-    """Oldest submissions that have no case yet (the sweep's next batch)."""
-    from feedback.models import Submission
-
-    return list(
-        Submission.objects.filter(case__isnull=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-
-
-def case_count_submission(case: Case) -> None:
-    """Count one more submission on ``case`` (set-based, safe under concurrency)."""
-    Case.objects.filter(pk=case.pk).update(submission_count=F("submission_count") + 1)

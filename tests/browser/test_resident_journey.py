@@ -26,7 +26,6 @@ from feedback.models import (
     ContactPreference,
     PendingPhoto,
     RequestType,
-    Satisfaction,
     Submission,
 )
 from feedback.services.submit import IntakeSource, submission_create
@@ -462,9 +461,11 @@ def test_bad_input_keeps_what_was_typed_and_the_photo(
     _submit_intake(page, expect_status=400)
 
     # The errors, in Chinese, next to their fields; everything typed is still there.
-    expect(page.locator("form .errorlist.non-field")).to_have_text(
-        _zh("Please correct the items marked below.")
-    )
+    summary = page.locator("form .errorlist.non-field")
+    expect(summary).to_contain_text(_zh("Please correct the items marked below."))
+    # The summary names each field with its error and links to it.
+    expect(summary.locator("a[href='#id_contact_phone']")).to_be_visible()
+    expect(summary.locator("a[href='#id_consent']")).to_be_visible()
     phone_error = page.locator("#id_contact_phone_error")
     expect(phone_error).to_have_text(
         _zh("Please enter an 11-digit mobile number, e.g. 13812345678.")
@@ -552,9 +553,8 @@ def test_resident_reads_the_reply_and_is_not_satisfied(live_server, settings, ph
     expect(page.locator(".status strong")).to_have_text(_zh(CaseStatus.REPLIED.label))
     reply = page.locator(f".timeline .event-{CaseEvent.Kind.REPLY}")
     expect(reply).to_have_count(1)
-    expect(reply).to_contain_text(_zh("Reply:"))
+    expect(reply).to_contain_text(UNIT)  # "<unit> replied:", the unit's name and no staff name
     expect(reply.locator("blockquote")).to_have_text(REPLY)
-    expect(reply.locator(".meta")).to_have_text(UNIT)
     # The internal "triaged" step is not shown to the resident.
     expect(page.locator(".timeline")).not_to_contain_text(_zh(CaseStatus.TRIAGED.label))
     expect(page.get_by_role("group", name=_zh(rating_fields["value"].label))).to_be_visible()
@@ -586,14 +586,14 @@ def test_resident_reads_the_reply_and_is_not_satisfied(live_server, settings, ph
     with page.expect_response(lambda r: r.request.method == "POST") as response_info:
         send.click()
     assert response_info.value.status == 302
-    page.wait_for_url(f"{live_server.url}/track/{submission.tracking_code}/{submission.secret}/")
+    page.wait_for_url(f"{live_server.url}/track/{submission.tracking_code}/{submission.secret}/**")
     expect(page.locator(".messages")).to_have_text(
         _zh("Thank you. Your opinion will be handled again.")
     )
     expect(page.locator(".status strong")).to_have_text(_zh(CaseStatus.REOPENED.label))
     # The rating in the progress list, in Chinese (the wording is the template's to choose).
     rating_line = page.locator(f".timeline .event-{CaseEvent.Kind.RATING} > p").first
-    expect(rating_line).to_contain_text(_zh(Satisfaction.DISSATISFIED.label))
+    expect(rating_line).to_contain_text("不满意")
     assert not re.search(r"[A-Za-z]{3,}", rating_line.inner_text()), rating_line.inner_text()
     expect(page.locator("form[action$='/rate/']")).to_have_count(0)  # one rating per reply
     _check_layout(page, "17-track-reopened", report)
