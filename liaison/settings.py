@@ -193,6 +193,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+CSRF_FAILURE_VIEW = "liaison.views.csrf_failure"
 LOGIN_URL = "representatives:login"
 LOGIN_REDIRECT_URL = "representatives:account"
 LOGOUT_REDIRECT_URL = "home"

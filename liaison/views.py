@@ -57,3 +57,14 @@ def healthz(request):
 def rate_limited(request, exception):
     """django-ratelimit's fallback (views handle their own limits with a kinder page)."""
     return render(request, "429.html", status=429)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent after its page expired (or with cookies blocked, as some in-app browsers
+    do): say so plainly, and give the resident back what they wrote so nothing is lost."""
+    kept = [
+        value
+        for name in ("text", "address_line", "comment")
+        if (value := (request.POST.get(name) or "").strip())
+    ]
+    return render(request, "403_csrf.html", {"kept": kept}, status=403)

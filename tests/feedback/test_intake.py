@@ -272,3 +272,14 @@ def test_huge_body_is_refused_before_parsing(client, site_code, site, settings):
     assert response.status_code == 413
     assert "超过上限" in response.text  # the page explains why, in Chinese
     assert Submission.objects.count() == 0
+
+
+def test_expired_form_gives_back_what_was_written(site_code, site):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    data = form_data(site.area, text="楼下的排水沟堵了，一下雨就积水。")
+    response = client.post(site_code.get_absolute_url(), data)
+    assert response.status_code == 403
+    assert "楼下的排水沟堵了" in response.text and "向阳北小区北门" in response.text
+    assert Submission.objects.count() == 0
