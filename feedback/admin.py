@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from feedback.models import Rating, Submission, SubmissionPhoto
+from feedback.models import ContactAccess, Rating, Submission, SubmissionPhoto
 from routing.admin import ReadOnlyAdmin
 
 
@@ -30,3 +30,13 @@ class SubmissionAdmin(ReadOnlyAdmin):
 class RatingAdmin(ReadOnlyAdmin):
     list_display = ["case", "reply_number", "value", "created_at"]
     list_filter = ["value"]
+
+
+@admin.register(ContactAccess)
+class ContactAccessAdmin(ReadOnlyAdmin):
+    """Who saw which resident's contact details, and when (kept for audit)."""
+
+    list_display = ["created_at", "user", "submission"]
+    list_select_related = ["user", "submission"]
+    search_fields = ["user__username", "submission__tracking_code"]
+    date_hierarchy = "created_at"

@@ -254,3 +254,19 @@ class Rating(models.Model):
 
     def __str__(self):
         return f"{self.case_id}#{self.reply_number} {self.value}"
+
+
+class ContactAccess(models.Model):
+    """An audit row: who saw a resident's contact details, when (DESIGN section 9)."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contact details viewed")
+        verbose_name_plural = _("contact details viewed")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user_id} → {self.submission_id}"

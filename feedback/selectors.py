@@ -55,25 +55,45 @@ def case_public_timeline(case) -> list[CaseEvent]:
     )
 
 
+def _visible_to_official(user) -> Q | None:
+    """What a representative or station staff member may see (None: nothing)."""
+    from representatives.models import Role
+
+    official = getattr(user, "official", None)
+    if official is None:
+        return None
+    visible = Q(logged_by=user)
+    if official.role == Role.REPRESENTATIVE:
+        rep = getattr(user, "representative", None)
+        if rep is not None:
+            visible |= Q(representative=rep)
+        return visible
+    if official.role == Role.STATION_STAFF and official.site_id:
+        return visible | Q(site_id=official.site_id)
+    return None
+
+
+def get_submission_for_official_or_404(user, tracking_code: str) -> Submission:
+    """One submission the official may see; 404 otherwise (visibility equals existence)."""
+    from django.http import Http404
+
+    visible = _visible_to_official(user)
+    submission = (
+        Submission.objects.filter(visible, tracking_code=tracking_code).first() if visible else None
+    )
+    if submission is None:
+        raise Http404
+    return submission
+
+
 def submission_list_for_official(user, *, limit: int = 100):
     """What a representative or station staff member may see, newest first, with status.
 
     A representative: what came in through their own codes and what they logged. Station
     staff: what came in through their site and what was logged for it. Others: nothing.
     """
-    from representatives.models import Role
-
-    official = getattr(user, "official", None)
-    if official is None:
-        return Submission.objects.none()
-    visible = Q(logged_by=user)
-    if official.role == Role.REPRESENTATIVE:
-        rep = getattr(user, "representative", None)
-        if rep is not None:
-            visible |= Q(representative=rep)
-    elif official.role == Role.STATION_STAFF and official.site_id:
-        visible |= Q(site_id=official.site_id)
-    else:
+    visible = _visible_to_official(user)
+    if visible is None:
         return Submission.objects.none()
     return (
         Submission.objects.filter(visible)

@@ -26,4 +26,5 @@ urlpatterns = [
     path("rep/", views.rep_home, name="rep-home"),
     path("rep/log/", views.log_opinion, name="log-opinion"),
     path("rep/slip/<code:code>/", views.slip, name="slip"),
+    path("rep/contact/<code:code>/", views.contact_reveal, name="contact-reveal"),
 ]

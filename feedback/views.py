@@ -4,7 +4,7 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,11 +19,13 @@ from feedback.models import Channel, Satisfaction
 from feedback.selectors import (
     case_awaits_rating,
     case_public_timeline,
+    get_submission_for_official_or_404,
     pending_photo_list,
     submission_get_by_key,
     submission_get_for_tracking,
     submission_list_for_official,
 )
+from feedback.services.contact import submission_contact_reveal
 from feedback.services.housekeeping import pending_photos_keep
 from feedback.services.rate import case_rate
 from feedback.services.submit import IntakeSource, submission_create
@@ -400,3 +402,22 @@ def slip(request, code):
         "feedback/slip.html",
         {"submission": submission, "public_base_url": settings.PUBLIC_BASE_URL},
     )
+
+
+@login_required
+@require_POST
+def contact_reveal(request, code):
+    """Show a resident's contact details to a representative or station staff member who may
+    see the opinion; every view is logged. POST-only so that it is a deliberate act."""
+    _official_or_404(request)
+    submission = get_submission_for_official_or_404(request.user, code)
+    try:
+        contact = submission_contact_reveal(submission=submission, user=request.user)
+    except PermissionDenied:
+        raise Http404 from None
+    response = render(
+        request, "feedback/contact.html", {"submission": submission, "contact": contact}
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

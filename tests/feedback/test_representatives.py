@@ -131,3 +131,46 @@ def test_upcoming_reception_days_follow_the_rule(site):
         datetime.date(2027, 2, 10),
         datetime.date(2027, 3, 10),
     ]
+
+
+def test_contact_details_are_revealed_on_request_and_logged(
+    client, representative_user, site, categories
+):
+    from feedback.models import ContactAccess
+
+    client.force_login(representative_user)
+    _log(
+        client,
+        site.area,
+        contact_name="王大爷",
+        contact_phone="13700001111",
+        consent="on",
+        contact_preference="phone",
+    )
+    submission = Submission.objects.get()
+    url = f"/rep/contact/{submission.tracking_code}/"
+    assert client.get(url).status_code == 405
+    assert not ContactAccess.objects.exists()
+    response = client.post(url)
+    assert response.status_code == 200
+    assert "13700001111" in response.text and "王大爷" in response.text
+    assert response["Cache-Control"] == "no-store"
+    assert ContactAccess.objects.get().user == representative_user
+
+
+def test_contact_details_stay_hidden_from_others(
+    client, representative_user, unit_staff, site, categories
+):
+    from feedback.models import ContactAccess
+
+    client.force_login(representative_user)
+    _log(client, site.area, contact_phone="13700001111", consent="on", contact_preference="phone")
+    url = f"/rep/contact/{Submission.objects.get().tracking_code}/"
+    other = make_official(Role.REPRESENTATIVE, username="other-rep", area=site.area)
+    RepresentativeFactory(name="李四（演示）", user=other)
+    for user in (other, unit_staff):
+        client.force_login(user)
+        assert client.post(url).status_code == 404
+    client.logout()
+    assert client.post(url).status_code == 302  # to sign-in
+    assert not ContactAccess.objects.exists()
