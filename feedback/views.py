@@ -1,3 +1,4 @@
+import functools
 import math
 import uuid
 
@@ -75,6 +76,41 @@ def _guessing_blocked(request) -> int | None:
 
 def _count_failed_guess(request) -> None:
     _rate_limited(request, "track", settings.TRACK_RATE, increment=True)
+
+
+class _GuessingBlocked(Exception):
+    def __init__(self, wait):
+        self.wait = wait
+
+
+def _submission_by_code_or_404(request, code, secret):
+    """The submission behind a tracking URL. Every wrong key counts against the address, and
+    an address over the limit is refused before the look-up (``_GuessingBlocked``)."""
+    if (wait := _guessing_blocked(request)) is not None:
+        raise _GuessingBlocked(wait)
+    submission = submission_get_for_tracking(code, secret)
+    if submission is None:
+        _count_failed_guess(request)
+        raise Http404
+    return submission
+
+
+def guessing_limited(view):
+    """Answer a blocked address with the look-up page and the time to wait (429)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _GuessingBlocked as blocked:
+            return _page(
+                request,
+                "feedback/track_lookup.html",
+                {"form": TrackForm(), "wait_minutes": blocked.wait},
+                status=429,
+            )
+
+    return wrapper
 
 
 def _too_large(request) -> bool:
@@ -171,18 +207,9 @@ def intake(request, token):
 
 
 @require_GET
+@guessing_limited
 def receipt(request, code, secret):
-    if (wait := _guessing_blocked(request)) is not None:
-        return _page(
-            request,
-            "feedback/track_lookup.html",
-            {"form": TrackForm(), "wait_minutes": wait},
-            status=429,
-        )
-    submission = submission_get_for_tracking(code, secret)
-    if submission is None:
-        _count_failed_guess(request)
-        raise Http404
+    submission = _submission_by_code_or_404(request, code, secret)
     return _page(request, "feedback/receipt.html", {"submission": submission})
 
 
@@ -239,34 +266,16 @@ def _tracking_context(submission, rating_form=None):
 
 
 @require_GET
+@guessing_limited
 def track(request, code, secret):
-    if (wait := _guessing_blocked(request)) is not None:
-        return _page(
-            request,
-            "feedback/track_lookup.html",
-            {"form": TrackForm(), "wait_minutes": wait},
-            status=429,
-        )
-    submission = submission_get_for_tracking(code, secret)
-    if submission is None:
-        _count_failed_guess(request)
-        raise Http404
+    submission = _submission_by_code_or_404(request, code, secret)
     return _page(request, "feedback/track.html", _tracking_context(submission))
 
 
 @require_POST
+@guessing_limited
 def rate(request, code, secret):
-    if (wait := _guessing_blocked(request)) is not None:
-        return _page(
-            request,
-            "feedback/track_lookup.html",
-            {"form": TrackForm(), "wait_minutes": wait},
-            status=429,
-        )
-    submission = submission_get_for_tracking(code, secret)
-    if submission is None:
-        _count_failed_guess(request)
-        raise Http404
+    submission = _submission_by_code_or_404(request, code, secret)
     form = RatingForm(request.POST)
     if form.is_valid():
         try:

@@ -248,10 +248,38 @@ class TokenStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
-class QRCode(models.Model):
-    """The intake code of one site or one representative (联络站码 / 代表码)."""
+class RevocableToken(models.Model):
+    """An unguessable intake token that can be revoked and replaced (a code or a placement)."""
 
     token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=TokenStatus, default=TokenStatus.ACTIVE
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_reason = models.CharField(_("reason for revoking"), max_length=200, blank=True)
+    replaced_by = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaces"
+    )
+
+    class Meta:
+        abstract = True
+
+    def get_absolute_url(self):
+        return reverse("feedback:intake", args=[self.token])
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == TokenStatus.ACTIVE
+
+    def intake_url(self) -> str:
+        """The absolute URL printed in the QR image."""
+        return settings.PUBLIC_BASE_URL + self.get_absolute_url()
+
+
+class QRCode(RevocableToken):
+    """The intake code of one site or one representative (联络站码 / 代表码)."""
+
     site = models.ForeignKey(
         LiaisonSite, null=True, blank=True, on_delete=models.CASCADE, related_name="qr_codes"
     )
@@ -261,15 +289,6 @@ class QRCode(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="qr_codes",
-    )
-    status = models.CharField(
-        _("status"), max_length=10, choices=TokenStatus, default=TokenStatus.ACTIVE
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
-    revoked_reason = models.CharField(_("reason for revoking"), max_length=200, blank=True)
-    replaced_by = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaces"
     )
 
     class Meta:
@@ -297,23 +316,12 @@ class QRCode(models.Model):
     def __str__(self):
         return str(self.target)
 
-    def get_absolute_url(self):
-        return reverse("feedback:intake", args=[self.token])
-
     @property
     def target(self):
         return self.site if self.site_id else self.representative
 
-    @property
-    def is_active(self) -> bool:
-        return self.status == TokenStatus.ACTIVE
 
-    def intake_url(self) -> str:
-        """The absolute URL printed in the QR image."""
-        return settings.PUBLIC_BASE_URL + self.get_absolute_url()
-
-
-class QRPlacement(models.Model):
+class QRPlacement(RevocableToken):
     """One printed copy of a code hung at a named place (亮码), with a token of its own."""
 
     code = models.ForeignKey(
@@ -321,16 +329,6 @@ class QRPlacement(models.Model):
     )
     name = models.CharField(_("place"), max_length=100)
     location = models.CharField(_("where exactly"), max_length=200, blank=True)
-    token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
-    status = models.CharField(
-        _("status"), max_length=10, choices=TokenStatus, default=TokenStatus.ACTIVE
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
-    revoked_reason = models.CharField(_("reason for revoking"), max_length=200, blank=True)
-    replaced_by = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaces"
-    )
 
     class Meta:
         verbose_name = _("QR placement")
@@ -345,19 +343,9 @@ class QRPlacement(models.Model):
     def __str__(self):
         return f"{self.code} · {self.name}"
 
-    def get_absolute_url(self):
-        return reverse("feedback:intake", args=[self.token])
-
-    @property
-    def is_active(self) -> bool:
-        return self.status == TokenStatus.ACTIVE
-
     @property
     def target(self):
         return self.code.target
-
-    def intake_url(self) -> str:
-        return settings.PUBLIC_BASE_URL + self.get_absolute_url()
 
 
 class Role(models.TextChoices):
