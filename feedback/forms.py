@@ -200,7 +200,11 @@ class LogOpinionForm(OpinionFormBase):
         widget=forms.RadioSelect,
         initial=Channel.ON_DUTY,
     )
-    collected_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    collected_on = forms.DateField(
+        label=_("Date"),
+        # <input type="date"> only accepts ISO dates, whatever the page's language.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     reception_day = forms.ModelChoiceField(
         label=_("Reception day (if it was one)"),
         queryset=ReceptionDay.objects.none(),
@@ -219,6 +223,9 @@ class LogOpinionForm(OpinionFormBase):
             site__in=sites, date__gte=recent
         ).select_related("site")
         self.fields["text"].label = _("What did the resident say?")
+        self.fields["contact_name"].label = _("Resident's name (optional)")
+        self.fields["contact_phone"].label = _("Resident's mobile number (optional)")
+        self.fields["contact_preference"].label = _("How does the resident want to be contacted?")
         self.fields["text"].help_text = _("In the resident's own words, as far as possible.")
 
     def clean(self):

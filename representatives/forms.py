@@ -78,7 +78,8 @@ class ReceptionDayForm(forms.ModelForm):
         model = ReceptionDay
         fields = ["site", "date", "representatives", "visitors", "notes"]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}),
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "visitors": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
             "representatives": forms.CheckboxSelectMultiple,
             "notes": forms.Textarea(attrs={"rows": 4}),
         }

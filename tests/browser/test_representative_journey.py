@@ -221,14 +221,16 @@ def _open_desk(page, live_server):
 def _log_labels():
     fields = LogOpinionForm.base_fields
     return {
-        name: _zh(fields[name].label)
-        for name in ("collected_on", "area", "photos", "contact_name", "contact_phone", "consent")
+        name: _zh(fields[name].label) for name in ("collected_on", "area", "photos", "consent")
     } | {
-        "text": _zh("What did the resident say?"),  # set in LogOpinionForm.__init__
+        # Set in LogOpinionForm.__init__: the representative fills them in for the resident.
+        "text": _zh("What did the resident say?"),
+        "contact_name": _zh("Resident's name (optional)"),
+        "contact_phone": _zh("Resident's mobile number (optional)"),
         "on_duty": _zh(Channel.ON_DUTY.label),
         "suggestion": _zh(RequestType.SUGGESTION.label),
         "phone_call": _zh(ContactPreference.PHONE.label),
-        "save": _zh("Save and print the slip"),
+        "save": _zh("Save and make the slip"),
     }
 
 
@@ -317,8 +319,9 @@ def test_representative_logs_an_opinion_on_a_phone_and_prints_the_slip(
     )
     slip = page.locator("article.slip")
     expect(slip.get_by_role("heading", level=1)).to_have_text(_zh("Your opinion has been recorded"))
-    code = slip.locator(".code").inner_text().strip()
-    secret = slip.locator(".code-small").inner_text().strip()
+    # Today's markup (.code, .code-small) or the receipt's (#…-code, #…-secret, both .code).
+    code = slip.locator("#slip-code, .code").first.inner_text().strip()
+    secret = slip.locator("#slip-secret, .code-small").first.inner_text().strip()
     assert CODE_RE.fullmatch(code), code
     assert SECRET_RE.fullmatch(secret), secret
     assert page.url == f"{live_server.url}/rep/slip/{code}/"
@@ -473,7 +476,7 @@ def test_station_staff_record_a_reception_day_that_shows_on_the_site_page(
     expect(page.get_by_role("heading", level=1)).to_have_text(site.name)
     with translation.override("zh-hans"):
         recent = gettext("Recent reception days:")
-        visitors = ngettext("(%(counter)s visitor)", "(%(counter)s visitors)", VISITORS) % {
+        visitors = ngettext(" (%(counter)s visitor)", " (%(counter)s visitors)", VISITORS) % {
             "counter": VISITORS
         }
     recent_line = page.locator("main .meta", has_text=recent)

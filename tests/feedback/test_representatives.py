@@ -174,3 +174,24 @@ def test_contact_details_stay_hidden_from_others(
     client.logout()
     assert client.post(url).status_code == 302  # to sign-in
     assert not ContactAccess.objects.exists()
+
+
+def test_desk_query_count_does_not_grow(client, representative_user, rep_code, site):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(n):
+        for _ in range(n):
+            client.post(rep_code.get_absolute_url(), form_data(site.area))
+
+    add(3)
+    client.force_login(representative_user)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get("/rep/").status_code == 200
+    client.logout()
+    add(6)
+    client.force_login(representative_user)
+    with CaptureQueriesContext(connection) as large:
+        page = client.get("/rep/")
+    assert page.text.count('class="tag status-') == 9
+    assert len(large) == len(small)
