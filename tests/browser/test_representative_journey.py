@@ -10,7 +10,6 @@ the first one's slip. Screenshots, the slip PDF and a JSON summary of the layout
 in ``test-artifacts/browser/`` for a reviewer to look at.
 """
 
-import json
 import re
 import subprocess
 import uuid
@@ -27,6 +26,14 @@ from feedback.services.submit import IntakeSource, submission_create
 from representatives.forms import ReceptionDayForm, SignInForm
 from representatives.models import ReceptionDay, Role
 from routing.models import CaseStatus
+from tests.browser.helpers import (
+    check_layout,
+    check_tap_targets,
+    shoot,
+    watch,
+    write_report,
+    zh,
+)
 from tests.conftest import PASSWORD
 from tests.factories import RepresentativeFactory, make_official
 
@@ -35,8 +42,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-PHONE_WIDTH = 390
-MIN_TAP = 44  # CSS px, as in test_directory_journey
 HAN = re.compile(r"[\u4e00-\u9fff]")
 CODE_RE = re.compile(r"^KL-\d{4}-[A-Z2-9]{4}$")
 SECRET_RE = re.compile(r"^[A-Z2-9]{6}$")
@@ -52,125 +57,8 @@ MASKED = "139****5678"
 NOTES = "本次接待群众12人，主要反映小区停车难、公交站缺少候车亭等问题，已现场登记意见。"
 VISITORS = 12
 
+
 # Everything that sticks out sideways or is clipped, and every control smaller than a finger.
-LAYOUT_JS = """
-(minTap) => {
-  const vw = document.documentElement.clientWidth;
-  const describe = (el, r) => {
-    const cls = (el.getAttribute('class') || '').trim().replace(/\\s+/g, '.');
-    const id = el.id ? '#' + el.id : '';
-    return `${el.tagName.toLowerCase()}${id}${cls ? '.' + cls : ''} `
-      + `[${Math.round(r.left)}..${Math.round(r.right)}] scroll=${el.scrollWidth} client=${el.clientWidth}`;
-  };
-  const overflowing = [];
-  for (const el of document.body.querySelectorAll('*')) {
-    if (el.closest('.skip')) continue;
-    const cs = getComputedStyle(el);
-    if (cs.display === 'none' || cs.visibility === 'hidden') continue;
-    const r = el.getBoundingClientRect();
-    if (r.width === 0 || r.height === 0) continue;
-    if (r.right <= 0 || (r.width <= 1 && r.height <= 1)) continue;  // honeypot, sr-only
-    const clipped = cs.overflowX !== 'visible' && el.scrollWidth > el.clientWidth + 1;
-    if (r.left < -1 || r.right > vw + 1 || clipped) overflowing.push(describe(el, r));
-  }
-  const small = [];
-  const targets = 'a[href], button, select, textarea, label.choice, '
-    + 'input:not([type=hidden]):not([type=radio]):not([type=checkbox])';
-  for (const el of document.querySelectorAll(targets)) {
-    if (el.closest('.skip')) continue;
-    const r = el.getBoundingClientRect();
-    if (r.width === 0 || r.height === 0 || r.right <= 0) continue;
-    if (r.height < minTap - 0.5 || r.width < minTap - 0.5) {
-      small.push(`${el.tagName.toLowerCase()} "${(el.innerText || el.value || '').trim().slice(0, 30)}" `
-        + `${Math.round(r.width)}x${Math.round(r.height)}`);
-    }
-  }
-  return {
-    clientWidth: vw,
-    scrollWidth: document.documentElement.scrollWidth,
-    bodyFontPx: parseFloat(getComputedStyle(document.body).fontSize),
-    overflowing,
-    smallTapTargets: small,
-  };
-}
-"""
-
-# Reported through a binding so that violations on every page of the journey are kept.
-CSP_JS = """
-document.addEventListener('securitypolicyviolation', (e) => {
-  window.__cspViolation(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} `
-    + `at ${e.sourceFile || document.location.href}:${e.lineNumber}`);
-});
-"""
-
-
-def _zh(message) -> str:
-    """A message (or lazy label) as the representative reads it."""
-    with translation.override("zh-hans"):
-        text = str(gettext(message) if isinstance(message, str) else message)
-    return text
-
-
-def _watch(page, problems, allowed_status=()):
-    """JS errors, console errors, CSP violations and failed loads, as DevTools would show.
-
-    ``allowed_status`` lists (method, status) pairs that a step expects for the page itself.
-    """
-    page.expose_function("__cspViolation", lambda text: problems.append(f"CSP: {text}"))
-    page.add_init_script(CSP_JS)
-    page.on("pageerror", lambda exc: problems.append(f"pageerror: {exc}"))
-    page.on(
-        "console",
-        lambda msg: (
-            msg.type == "error"
-            and "Failed to load resource" not in msg.text  # reported with its URL below
-            and problems.append(f"console: {msg.text}")
-        ),
-    )
-    page.on(
-        "response",
-        lambda r: (
-            r.status >= 400
-            and not r.url.endswith("/favicon.ico")
-            and (r.request.method, r.status) not in allowed_status
-            and problems.append(f"HTTP {r.status} {r.request.method} {r.url}")
-        ),
-    )
-
-
-def _write_report(artifacts_dir, name, report):
-    (artifacts_dir / name).write_text(
-        json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8"
-    )
-
-
-def _shoot(page, artifacts_dir, name):
-    page.evaluate("document.fonts.ready.then(() => true)")
-    page.screenshot(path=str(artifacts_dir / name), full_page=True)
-
-
-def _check_layout(page, name, report):
-    """The page fits 390 px: no sideways scrolling, nothing sticks out or is clipped."""
-    assert page.viewport_size["width"] == PHONE_WIDTH
-    page.evaluate("document.fonts.ready.then(() => true)")
-    layout = page.evaluate(LAYOUT_JS, MIN_TAP)
-    report[name] = layout
-    assert layout["scrollWidth"] <= PHONE_WIDTH, f"{name}: page scrolls sideways: {layout}"
-    assert not layout["overflowing"], f"{name}: elements overflow: {layout['overflowing']}"
-    assert layout["bodyFontPx"] >= 16, f"{name}: body text smaller than 16 px"
-
-
-def _check_tap_targets(page, selectors):
-    """The controls a representative must hit are at least 44 CSS px tall."""
-    for selector in selectors:
-        boxes = [b for b in (el.bounding_box() for el in page.locator(selector).all()) if b]
-        assert boxes, f"no {selector} on {page.url}"
-        for box in boxes:
-            assert box["height"] >= MIN_TAP - 0.5, (
-                f"{selector} is {box['height']:.0f} px tall on {page.url}"
-            )
-
-
 def _run(*args):
     return subprocess.run(args, check=True, capture_output=True, text=True, timeout=60).stdout
 
@@ -201,36 +89,36 @@ def _sign_in(page, live_server, username):
         )
     response = page.goto(f"{live_server.url}/accounts/login/")
     assert response.status == 200
-    expect(page.get_by_role("heading", level=1)).to_have_text(_zh("Staff sign-in"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(zh("Staff sign-in"))
     page.get_by_label(username_label, exact=True).fill(username)
     page.get_by_label(password_label, exact=True).fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name=_zh("Sign in"), exact=True).click()
+    page.get_by_role("main").get_by_role("button", name=zh("Sign in"), exact=True).click()
     page.wait_for_url(f"{live_server.url}/accounts/")
 
 
 def _open_desk(page, live_server):
     """我的工作台, from the header's navigation."""
-    nav = page.get_by_role("navigation", name=_zh("Main"))
-    link = nav.get_by_role("link", name=_zh("My desk"), exact=True)
+    nav = page.get_by_role("navigation", name=zh("Main"))
+    link = nav.get_by_role("link", name=zh("My desk"), exact=True)
     expect(link).to_be_visible()
     link.click()
     page.wait_for_url(f"{live_server.url}/rep/")
-    expect(page.get_by_role("heading", level=1)).to_have_text(_zh("My desk"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(zh("My desk"))
 
 
 def _log_labels():
     fields = LogOpinionForm.base_fields
     return {
-        name: _zh(fields[name].label) for name in ("collected_on", "area", "photos", "consent")
+        name: zh(fields[name].label) for name in ("collected_on", "area", "photos", "consent")
     } | {
         # Set in LogOpinionForm.__init__: the representative fills them in for the resident.
-        "text": _zh("What did the resident say?"),
-        "contact_name": _zh("Resident's name (optional)"),
-        "contact_phone": _zh("Resident's mobile number (optional)"),
-        "on_duty": _zh(Channel.ON_DUTY.label),
-        "suggestion": _zh(RequestType.SUGGESTION.label),
-        "phone_call": _zh(ContactPreference.PHONE.label),
-        "save": _zh("Save and make the slip"),
+        "text": zh("What did the resident say?"),
+        "contact_name": zh("Resident's name (optional)"),
+        "contact_phone": zh("Resident's mobile number (optional)"),
+        "on_duty": zh(Channel.ON_DUTY.label),
+        "suggestion": zh(RequestType.SUGGESTION.label),
+        "phone_call": zh(ContactPreference.PHONE.label),
+        "save": zh("Save and make the slip"),
     }
 
 
@@ -252,7 +140,7 @@ def test_representative_logs_an_opinion_on_a_phone_and_prints_the_slip(
     today = timezone.localdate()
     report, problems = {}, []
     page = phone.new_page()
-    _watch(page, problems)
+    watch(page, problems)
 
     # 1. Sign in through the real page; the header then offers 我的工作台.
     _sign_in(page, live_server, "rep")
@@ -261,19 +149,19 @@ def test_representative_logs_an_opinion_on_a_phone_and_prints_the_slip(
     expect(main).to_contain_text(representative.name)
     expect(page.locator(".case-list")).to_have_count(0)
     expect(main).to_contain_text(
-        _zh(
+        zh(
             "Nothing yet. Opinions sent through your QR code and those you log appear here, "
             "newest first."
         )
     )
-    _check_layout(page, "20-rep-desk-empty", report)
-    _check_tap_targets(page, ["main .actions .button"])
-    _shoot(page, artifacts_dir, "20-rep-desk-empty.png")
+    check_layout(page, "20-rep-desk-empty", report)
+    check_tap_targets(page, ["main .actions .button"])
+    shoot(page, artifacts_dir, "20-rep-desk-empty.png")
 
     # 2. 登记意见: the form, with on duty, today and the representative's community preselected.
-    main.get_by_role("link", name=_zh("Log an opinion"), exact=True).click()
+    main.get_by_role("link", name=zh("Log an opinion"), exact=True).click()
     page.wait_for_url(f"{live_server.url}/rep/log/")
-    expect(page.get_by_role("heading", level=1)).to_have_text(_zh("Log an opinion"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(zh("Log an opinion"))
     expect(page.get_by_label(labels["on_duty"], exact=True)).to_be_checked()
     date_input = page.get_by_label(labels["collected_on"], exact=True)
     expect(date_input).to_have_value(today.isoformat())
@@ -290,8 +178,8 @@ def test_representative_logs_an_opinion_on_a_phone_and_prints_the_slip(
     page.get_by_label(labels["contact_phone"], exact=True).press_sequentially(MOBILE)
     page.get_by_label(labels["phone_call"], exact=True).check()
     page.get_by_label(labels["consent"], exact=True).check()
-    _check_layout(page, "21-rep-log-filled", report)
-    _check_tap_targets(
+    check_layout(page, "21-rep-log-filled", report)
+    check_tap_targets(
         page,
         [
             "#id_collected_on",
@@ -304,7 +192,7 @@ def test_representative_logs_an_opinion_on_a_phone_and_prints_the_slip(
             "main button[type=submit]",
         ],
     )
-    _shoot(page, artifacts_dir, "21-rep-log-filled.png")
+    shoot(page, artifacts_dir, "21-rep-log-filled.png")
 
     with page.expect_response(
         lambda r: r.request.method == "POST" and r.url.endswith("/rep/log/")
@@ -315,10 +203,10 @@ def test_representative_logs_an_opinion_on_a_phone_and_prints_the_slip(
 
     # 3. The slip: tracking code and key, where to follow it; no name, no number.
     expect(page.locator(".messages")).to_have_text(
-        _zh("Logged. Hand the resident the slip with the tracking code.")
+        zh("Logged. Hand the resident the slip with the tracking code.")
     )
     slip = page.locator("article.slip")
-    expect(slip.get_by_role("heading", level=1)).to_have_text(_zh("Your opinion has been recorded"))
+    expect(slip.get_by_role("heading", level=1)).to_have_text(zh("Your opinion has been recorded"))
     # Today's markup (.code, .code-small) or the receipt's (#…-code, #…-secret, both .code).
     code = slip.locator("#slip-code, .code").first.inner_text().strip()
     secret = slip.locator("#slip-secret, .code-small").first.inner_text().strip()
@@ -331,9 +219,9 @@ def test_representative_logs_an_opinion_on_a_phone_and_prints_the_slip(
     slip_text, slip_html = page.locator("body").inner_text(), page.content()
     for private in (NAME, MOBILE, MASKED):
         assert private not in slip_text and private not in slip_html, private
-    _check_layout(page, "22-rep-slip", report)
-    _check_tap_targets(page, ["main .no-print a"])
-    _shoot(page, artifacts_dir, "22-rep-slip.png")
+    check_layout(page, "22-rep-slip", report)
+    check_tap_targets(page, ["main .no-print a"])
+    shoot(page, artifacts_dir, "22-rep-slip.png")
 
     # What was stored: the representative's own on-duty log, with the photo and the consent.
     submission = Submission.objects.select_related("case").get(tracking_code=code)
@@ -355,12 +243,12 @@ def test_representative_logs_an_opinion_on_a_phone_and_prints_the_slip(
     assert tracked.status == 200 and code in tracked.text()
 
     # 4. Back on the desk: the code, its status, the channel and the masked number only.
-    main.get_by_role("link", name=_zh("Back to my desk"), exact=True).click()
+    main.get_by_role("link", name=zh("Back to my desk"), exact=True).click()
     page.wait_for_url(f"{live_server.url}/rep/")
     entry = page.locator(".case-list li", has_text=code)
     expect(entry).to_have_count(1)
     expect(entry.locator(".code-inline")).to_have_text(code)
-    expect(entry.locator(".tag")).to_have_text(_zh(CaseStatus.NEW.label))
+    expect(entry.locator(".tag")).to_have_text(zh(CaseStatus.NEW.label))
     expect(entry.locator(".meta")).to_contain_text(MASKED)
     expect(entry.locator(".meta")).to_contain_text(labels["on_duty"])
     expect(entry.locator(".meta")).to_contain_text(site.area.name)
@@ -368,12 +256,12 @@ def test_representative_logs_an_opinion_on_a_phone_and_prints_the_slip(
     desk_text, desk_html = page.locator("body").inner_text(), page.content()
     assert MOBILE not in desk_text and MOBILE not in desk_html
     assert NAME not in desk_text and NAME not in desk_html
-    _check_layout(page, "23-rep-desk", report)
-    _shoot(page, artifacts_dir, "23-rep-desk.png")
+    check_layout(page, "23-rep-desk", report)
+    shoot(page, artifacts_dir, "23-rep-desk.png")
 
     # 5. Printed at the station's computer: one page, the slip only.
     print_page = desk.new_page()
-    _watch(print_page, problems)
+    watch(print_page, problems)
     _sign_in(print_page, live_server, "rep")
     print_page.goto(f"{live_server.url}/rep/slip/{code}/")
     print_page.evaluate("document.fonts.ready.then(() => true)")
@@ -387,15 +275,15 @@ def test_representative_logs_an_opinion_on_a_phone_and_prints_the_slip(
     printed = re.sub(r"\s+", "", _run("pdftotext", "-layout", str(pdf), "-"))
     report["22-rep-slip-print text"] = printed
     assert code in printed and secret in printed, printed
-    assert _zh("Your opinion has been recorded") in printed
+    assert zh("Your opinion has been recorded") in printed
     for not_printed in (
-        _zh("Liaison sites"),  # the header's navigation ("Follow my opinion" is slip wording)
-        _zh("My desk"),
-        _zh("My account"),
-        _zh("People's Congress Liaison"),  # the brand
-        _zh("Karamay Municipal People's Congress Standing Committee · representative liaison"),
+        zh("Liaison sites"),  # the header's navigation ("Follow my opinion" is slip wording)
+        zh("My desk"),
+        zh("My account"),
+        zh("People's Congress Liaison"),  # the brand
+        zh("Karamay Municipal People's Congress Standing Committee · representative liaison"),
         re.sub(r"\s+", "", screen_note),
-        _zh("Back to my desk"),
+        zh("Back to my desk"),
     ):
         assert re.sub(r"\s+", "", not_printed) not in printed, f"printed: {not_printed}"
     _run(
@@ -408,7 +296,7 @@ def test_representative_logs_an_opinion_on_a_phone_and_prints_the_slip(
         str(artifacts_dir / "22-rep-slip-print"),
     )
 
-    _write_report(artifacts_dir, "representative-journey-report.json", report)
+    write_report(artifacts_dir, "representative-journey-report.json", report)
     assert not problems, problems
 
 
@@ -420,52 +308,52 @@ def test_station_staff_record_a_reception_day_that_shows_on_the_site_page(
     today = timezone.localdate()
     report, problems = {}, []
     page = phone.new_page()
-    _watch(page, problems)
+    watch(page, problems)
 
     # 1. Sign in, open the desk, and its "record a reception day" button.
     _sign_in(page, live_server, "station")
     _open_desk(page, live_server)
     expect(page.get_by_role("main")).to_contain_text(site.name)
     page.get_by_role("main").get_by_role(
-        "link", name=_zh("Record a reception day"), exact=True
+        "link", name=zh("Record a reception day"), exact=True
     ).click()
     page.wait_for_url(f"{live_server.url}/rep/reception-days/new/")
-    expect(page.get_by_role("heading", level=1)).to_have_text(_zh("Record a reception day"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(zh("Record a reception day"))
 
     # 2. The form: their own site preselected, today's date, who was there, how many came.
-    site_select = page.get_by_label(_zh(fields["site"].label), exact=True)
+    site_select = page.get_by_label(zh(fields["site"].label), exact=True)
     expect(site_select).to_have_value(str(site.pk))
     expect(site_select.locator("option")).to_have_count(1)
-    date_input = page.get_by_label(_zh(fields["date"].label), exact=True)
+    date_input = page.get_by_label(zh(fields["date"].label), exact=True)
     expect(date_input).to_have_value(today.isoformat())
     date_input.fill(today.isoformat())
-    expect(page.get_by_role("group", name=_zh(fields["representatives"].label))).to_be_visible()
+    expect(page.get_by_role("group", name=zh(fields["representatives"].label))).to_be_visible()
     page.get_by_label(representative.name, exact=True).check()
-    page.get_by_label(_zh(fields["visitors"].label), exact=True).fill(str(VISITORS))
-    page.get_by_label(_zh(fields["notes"].label), exact=True).fill(NOTES)
-    _check_layout(page, "24-reception-day-form", report)
-    _check_tap_targets(
+    page.get_by_label(zh(fields["visitors"].label), exact=True).fill(str(VISITORS))
+    page.get_by_label(zh(fields["notes"].label), exact=True).fill(NOTES)
+    check_layout(page, "24-reception-day-form", report)
+    check_tap_targets(
         page,
         ["#id_site", "#id_date", "#id_visitors", "#id_notes", "label.choice", "main button"],
     )
-    _shoot(page, artifacts_dir, "24-reception-day-form.png")
+    shoot(page, artifacts_dir, "24-reception-day-form.png")
 
     with page.expect_response(
         lambda r: r.request.method == "POST" and r.url.endswith("/rep/reception-days/new/")
     ) as response_info:
-        page.get_by_role("main").get_by_role("button", name=_zh("Save"), exact=True).click()
+        page.get_by_role("main").get_by_role("button", name=zh("Save"), exact=True).click()
     assert response_info.value.status == 302, page.locator(".errorlist").all_inner_texts()
     page.wait_for_url(f"{live_server.url}/rep/")
     expect(page.locator(".messages")).to_have_text(
-        _zh("Reception day of %(date)s recorded.") % {"date": today.isoformat()}
+        zh("Reception day of %(date)s recorded.") % {"date": today.isoformat()}
     )
     day = ReceptionDay.objects.get(site=site, date=today)
     assert day.visitors == VISITORS and day.notes == NOTES
     assert list(day.representatives.all()) == [representative]
 
     # 3. The site's public page, found in the directory: the recent reception day, 12 came.
-    page.get_by_role("navigation", name=_zh("Main")).get_by_role(
-        "link", name=_zh("Liaison sites"), exact=True
+    page.get_by_role("navigation", name=zh("Main")).get_by_role(
+        "link", name=zh("Liaison sites"), exact=True
     ).click()
     page.wait_for_url(f"{live_server.url}/stations/")
     page.locator("form[role=search] input[name=q]").fill("向阳北")
@@ -484,11 +372,11 @@ def test_station_staff_record_a_reception_day_that_shows_on_the_site_page(
     expect(recent_line).to_contain_text(f"{today.year}年{today.month}月{today.day}日")
     expect(recent_line).to_contain_text(visitors)
     assert str(VISITORS) in visitors
-    _check_layout(page, "25-site-with-reception-day", report)
+    check_layout(page, "25-site-with-reception-day", report)
     recent_line.scroll_into_view_if_needed()
-    _shoot(page, artifacts_dir, "25-site-with-reception-day.png")
+    shoot(page, artifacts_dir, "25-site-with-reception-day.png")
 
-    _write_report(artifacts_dir, "reception-day-report.json", report)
+    write_report(artifacts_dir, "reception-day-report.json", report)
     assert not problems, problems
 
 
@@ -517,7 +405,7 @@ def test_another_representative_cannot_open_the_slip(
     other.save(update_fields=["user"])
     report, problems = {}, []
     page = phone.new_page()
-    _watch(page, problems, allowed_status={("GET", 404)})
+    watch(page, problems, allowed_status={("GET", 404)})
 
     _sign_in(page, live_server, "other-rep")
     _open_desk(page, live_server)
@@ -527,14 +415,14 @@ def test_another_representative_cannot_open_the_slip(
     response = page.goto(f"{live_server.url}/rep/slip/{submission.tracking_code}/")
     assert response.status == 404
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
-    expect(page.get_by_role("heading", level=1)).to_have_text(_zh("Page not found"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(zh("Page not found"))
     # Nothing of the slip; the code is only in the address (and the language switch's "next").
     body_text, html = page.locator("body").inner_text(), page.content()
     assert submission.tracking_code not in body_text
     for private in (submission.secret, NAME, MOBILE, MASKED, TEXT[:10]):
         assert private not in body_text and private not in html, private
-    _check_layout(page, "26-other-rep-slip-404", report)
-    _shoot(page, artifacts_dir, "26-other-rep-slip-404.png")
+    check_layout(page, "26-other-rep-slip-404", report)
+    shoot(page, artifacts_dir, "26-other-rep-slip-404.png")
 
-    _write_report(artifacts_dir, "representative-permissions-report.json", report)
+    write_report(artifacts_dir, "representative-permissions-report.json", report)
     assert not problems, problems

@@ -10,14 +10,13 @@ the console backend. Screenshots and a JSON summary of the layout checks are kep
 """
 
 import io
-import json
 import re
 import uuid
 
 import pytest
 import zxingcpp
 from django.utils import translation
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import ngettext
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
@@ -34,14 +33,20 @@ from representatives.selectors import qr_token_resolve
 from representatives.services.seed import seed_network
 from routing.models import CaseEvent, CaseStatus, Notification
 from routing.services.transition import case_reply, case_transition
+from tests.browser.helpers import (
+    check_layout,
+    check_tap_targets,
+    shoot,
+    watch,
+    write_report,
+    zh,
+)
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
 
-PHONE_WIDTH = 390
-MIN_TAP = 44  # CSS px, as in test_directory_journey
 HAN = re.compile(r"[\u4e00-\u9fff]")
 CJK_FONT = re.compile(
     r"Noto (Sans|Serif) CJK SC|Source Han (Sans|Serif) (SC|CN)|PingFang SC|Microsoft YaHei"
@@ -59,126 +64,8 @@ REPLY = "路灯已修复，欢迎监督。"
 UNIT = "银河路街道办事处"
 CITY_MANAGEMENT = "city-management"  # taxonomy.csv: 市容城管与绿化 (路灯不亮 ...)
 
+
 # Everything that sticks out sideways or is clipped, and every control smaller than a finger.
-LAYOUT_JS = """
-(minTap) => {
-  const vw = document.documentElement.clientWidth;
-  const describe = (el, r) => {
-    const cls = (el.getAttribute('class') || '').trim().replace(/\\s+/g, '.');
-    const id = el.id ? '#' + el.id : '';
-    return `${el.tagName.toLowerCase()}${id}${cls ? '.' + cls : ''} `
-      + `[${Math.round(r.left)}..${Math.round(r.right)}] scroll=${el.scrollWidth} client=${el.clientWidth}`;
-  };
-  const overflowing = [];
-  for (const el of document.body.querySelectorAll('*')) {
-    if (el.closest('.skip')) continue;
-    const cs = getComputedStyle(el);
-    if (cs.display === 'none' || cs.visibility === 'hidden') continue;
-    const r = el.getBoundingClientRect();
-    if (r.width === 0 || r.height === 0) continue;
-    if (r.right <= 0 || (r.width <= 1 && r.height <= 1)) continue;  // honeypot, sr-only
-    const clipped = cs.overflowX !== 'visible' && el.scrollWidth > el.clientWidth + 1;
-    if (r.left < -1 || r.right > vw + 1 || clipped) overflowing.push(describe(el, r));
-  }
-  const small = [];
-  const targets = 'a[href], button, select, textarea, label.choice, '
-    + 'input:not([type=hidden]):not([type=radio]):not([type=checkbox])';
-  for (const el of document.querySelectorAll(targets)) {
-    if (el.closest('.skip')) continue;
-    const r = el.getBoundingClientRect();
-    if (r.width === 0 || r.height === 0 || r.right <= 0) continue;
-    if (r.height < minTap - 0.5 || r.width < minTap - 0.5) {
-      small.push(`${el.tagName.toLowerCase()} "${(el.innerText || el.value || '').trim().slice(0, 30)}" `
-        + `${Math.round(r.width)}x${Math.round(r.height)}`);
-    }
-  }
-  return {
-    clientWidth: vw,
-    scrollWidth: document.documentElement.scrollWidth,
-    bodyFontPx: parseFloat(getComputedStyle(document.body).fontSize),
-    overflowing,
-    smallTapTargets: small,
-  };
-}
-"""
-
-# Reported through a binding so that violations on every page of the journey are kept.
-CSP_JS = """
-document.addEventListener('securitypolicyviolation', (e) => {
-  window.__cspViolation(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} `
-    + `at ${e.sourceFile || document.location.href}:${e.lineNumber}`);
-});
-"""
-
-
-def _zh(message) -> str:
-    """A message (or lazy label) as the resident reads it."""
-    with translation.override("zh-hans"):
-        text = str(gettext(message) if isinstance(message, str) else message)
-    return text
-
-
-def _watch(page, problems, allowed_status=()):
-    """JS errors, console errors, CSP violations and failed loads, as DevTools would show.
-
-    ``allowed_status`` lists (method, status) pairs that a step expects for the page itself,
-    e.g. a form sent back with its errors as 400.
-    """
-    page.expose_function("__cspViolation", lambda text: problems.append(f"CSP: {text}"))
-    page.add_init_script(CSP_JS)
-    page.on("pageerror", lambda exc: problems.append(f"pageerror: {exc}"))
-    page.on(
-        "console",
-        lambda msg: (
-            msg.type == "error"
-            and "Failed to load resource" not in msg.text  # reported with its URL below
-            and problems.append(f"console: {msg.text}")
-        ),
-    )
-    page.on(
-        "response",
-        lambda r: (
-            r.status >= 400
-            and not r.url.endswith("/favicon.ico")
-            and (r.request.method, r.status) not in allowed_status
-            and problems.append(f"HTTP {r.status} {r.request.method} {r.url}")
-        ),
-    )
-
-
-def _write_report(artifacts_dir, name, report):
-    (artifacts_dir / name).write_text(
-        json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8"
-    )
-
-
-def _shoot(page, artifacts_dir, name):
-    page.evaluate("document.fonts.ready.then(() => true)")
-    page.screenshot(path=str(artifacts_dir / name), full_page=True)
-
-
-def _check_layout(page, name, report):
-    """The page fits 390 px: no sideways scrolling, nothing sticks out or is clipped."""
-    assert page.viewport_size["width"] == PHONE_WIDTH
-    page.evaluate("document.fonts.ready.then(() => true)")
-    layout = page.evaluate(LAYOUT_JS, MIN_TAP)
-    report[name] = layout
-    assert layout["scrollWidth"] <= PHONE_WIDTH, f"{name}: page scrolls sideways: {layout}"
-    assert not layout["overflowing"], f"{name}: elements overflow: {layout['overflowing']}"
-    assert layout["bodyFontPx"] >= 16, f"{name}: body text smaller than 16 px"
-
-
-def _check_tap_targets(page, selectors):
-    """The controls a resident must hit are at least 44 CSS px tall."""
-    for selector in selectors:
-        boxes = [b for b in (el.bounding_box() for el in page.locator(selector).all()) if b]
-        assert boxes, f"no {selector} on {page.url}"
-        for box in boxes:
-            assert box["height"] >= MIN_TAP - 0.5, (
-                f"{selector} is {box['height']:.0f} px tall on {page.url}"
-            )
-
-
 def _check_chinese_font(page, selector):
     """Chinese text is drawn with a Simplified-Chinese face (no tofu, no Japanese glyphs)."""
     text = page.locator(selector).first.inner_text()
@@ -263,13 +150,13 @@ def _labels():
     """The Chinese labels the resident reads next to each field."""
     fields = IntakeForm.base_fields
     return {
-        name: _zh(fields[name].label)
+        name: zh(fields[name].label)
         for name in ("text", "address_line", "category", "photos", "contact_name", "contact_phone")
     } | {
-        "consent": _zh(fields["consent"].label),
-        "help": _zh(RequestType.HELP.label),
-        "sms": _zh(ContactPreference.SMS.label),
-        "send": _zh("Send my opinion"),
+        "consent": zh(fields["consent"].label),
+        "help": zh(RequestType.HELP.label),
+        "sms": zh(ContactPreference.SMS.label),
+        "send": zh("Send my opinion"),
     }
 
 
@@ -308,21 +195,21 @@ def test_resident_scans_a_site_code_writes_an_opinion_and_follows_it(
     photo_path = _camera_jpeg(tmp_path / "IMG_20261128_2114.jpg")
     report, problems = {}, []
     page = phone.new_page()
-    _watch(page, problems)
+    watch(page, problems)
 
     # 1. The site's code, from the directory; opening it shows the form addressed to the site.
     intake_url = _site_intake_url(page, live_server, site)
     response = page.goto(intake_url)
     assert response.status == 200
-    expect(page.get_by_role("heading", level=1)).to_have_text(_zh("Write your opinion"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(zh("Write your opinion"))
     expect(page.locator("main .recipient")).to_contain_text(site.name)
-    area = page.get_by_label(_zh(IntakeForm.base_fields["area"].label), exact=True)
+    area = page.get_by_label(zh(IntakeForm.base_fields["area"].label), exact=True)
     expect(area).to_have_value(str(site.area_id))  # the site's community, preselected
     assert area.locator("option:checked").inner_text().strip() == site.area.name
-    expect(page.get_by_label(_zh(ContactPreference.NONE.label), exact=True)).to_be_checked()
-    _check_layout(page, "10-intake-empty", report)
+    expect(page.get_by_label(zh(ContactPreference.NONE.label), exact=True)).to_be_checked()
+    check_layout(page, "10-intake-empty", report)
     _check_chinese_font(page, "main .recipient strong")
-    _check_tap_targets(
+    check_tap_targets(
         page,
         [
             "#id_text",
@@ -335,7 +222,7 @@ def test_resident_scans_a_site_code_writes_an_opinion_and_follows_it(
             "button[type=submit]",
         ],
     )
-    _shoot(page, artifacts_dir, "10-intake-empty.png")
+    shoot(page, artifacts_dir, "10-intake-empty.png")
 
     # 2. Fill it in like a person: labels, radios, a topic, a photo from the camera.
     page.get_by_label(labels["text"], exact=True).fill(TEXT)
@@ -351,24 +238,24 @@ def test_resident_scans_a_site_code_writes_an_opinion_and_follows_it(
     page.get_by_label(labels["consent"], exact=True).check()
     expect(page.get_by_label(labels["consent"], exact=True)).to_be_checked()
     expect(page.locator("#id_category option:checked")).to_have_text(category_label)
-    _check_layout(page, "11-intake-filled", report)
-    _shoot(page, artifacts_dir, "11-intake-filled.png")
+    check_layout(page, "11-intake-filled", report)
+    shoot(page, artifacts_dir, "11-intake-filled.png")
 
     # 3. Send it: the receipt shows the tracking code and its key.
     _submit_intake(page, expect_status=302)
     page.wait_for_url(re.compile(r"/track/[A-Z0-9-]+/[A-Z0-9]+/receipt/$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text(_zh("Your opinion has been received"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(zh("Your opinion has been received"))
     code = page.locator("#tracking-code").inner_text().strip()
     secret = page.locator("#tracking-secret").inner_text().strip()
     assert CODE_RE.fullmatch(code), code
     assert re.fullmatch(r"[A-Z2-9]{6}", secret), secret
     expect(page.locator("main")).to_contain_text(
-        _zh("We will also send you a text message when there is a reply.")
+        zh("We will also send you a text message when there is a reply.")
     )
-    _check_layout(page, "12-receipt", report)
+    check_layout(page, "12-receipt", report)
     _check_chinese_font(page, "main h1")
-    _check_tap_targets(page, ["main a.button"])
-    _shoot(page, artifacts_dir, "12-receipt.png")
+    check_tap_targets(page, ["main a.button"])
+    shoot(page, artifacts_dir, "12-receipt.png")
 
     # What was stored: the opinion with its case, the SMS, and a photo without EXIF or GPS.
     submission = Submission.objects.select_related("case").get(tracking_code=code)
@@ -398,28 +285,28 @@ def test_resident_scans_a_site_code_writes_an_opinion_and_follows_it(
         assert marker not in raw
 
     # 4. Later: "查看办理进展" in the header, type the code and the key.
-    page.get_by_role("navigation", name=_zh("Main")).get_by_role(
-        "link", name=_zh("Follow my opinion"), exact=True
+    page.get_by_role("navigation", name=zh("Main")).get_by_role(
+        "link", name=zh("Follow my opinion"), exact=True
     ).click()
     page.wait_for_url(f"{live_server.url}/track/")
-    expect(page.get_by_role("heading", level=1)).to_have_text(_zh("Follow your opinion"))
-    page.get_by_label(_zh(TrackForm.base_fields["code"].label), exact=True).press_sequentially(code)
-    page.get_by_label(_zh(TrackForm.base_fields["secret"].label), exact=True).press_sequentially(
+    expect(page.get_by_role("heading", level=1)).to_have_text(zh("Follow your opinion"))
+    page.get_by_label(zh(TrackForm.base_fields["code"].label), exact=True).press_sequentially(code)
+    page.get_by_label(zh(TrackForm.base_fields["secret"].label), exact=True).press_sequentially(
         secret
     )
-    _check_layout(page, "13-track-lookup", report)
-    _check_tap_targets(page, ["#id_code", "#id_secret", "main button[type=submit]"])
-    _shoot(page, artifacts_dir, "13-track-lookup.png")
-    page.get_by_role("button", name=_zh("Look it up"), exact=True).click()
+    check_layout(page, "13-track-lookup", report)
+    check_tap_targets(page, ["#id_code", "#id_secret", "main button[type=submit]"])
+    shoot(page, artifacts_dir, "13-track-lookup.png")
+    page.get_by_role("button", name=zh("Look it up"), exact=True).click()
     page.wait_for_url(f"{live_server.url}/track/{code}/{secret}/")
 
     # 5. The tracking page: what was written, the status, the photo; no name, no number.
     expect(page.locator("main h1")).to_contain_text(code)
     expect(page.locator("blockquote.opinion")).to_have_text(TEXT)
-    expect(page.locator(".status strong")).to_have_text(_zh(CaseStatus.NEW.label))
+    expect(page.locator(".status strong")).to_have_text(zh(CaseStatus.NEW.label))
     expect(page.locator("main .meta").first).to_contain_text(site.area.name)
     expect(page.locator("main .meta").first).to_contain_text(labels["help"])
-    expect(page.locator(".timeline")).to_contain_text(_zh("Your opinion was received."))
+    expect(page.locator(".timeline")).to_contain_text(zh("Your opinion was received."))
     photos = page.locator(".photos img")
     expect(photos).to_have_count(1)
     assert _img_loaded(photos.first) > 0
@@ -428,10 +315,10 @@ def test_resident_scans_a_site_code_writes_an_opinion_and_follows_it(
     for private in (NAME, MOBILE, submission.contact_phone_masked):
         assert private not in body_text and private not in html, private
     assert MOBILE[-4:] not in body_text  # not in the HTML: a random token may hold 4 digits
-    _check_layout(page, "14-track", report)
-    _shoot(page, artifacts_dir, "14-track.png")
+    check_layout(page, "14-track", report)
+    shoot(page, artifacts_dir, "14-track.png")
 
-    _write_report(artifacts_dir, "resident-journey-report.json", report)
+    write_report(artifacts_dir, "resident-journey-report.json", report)
     assert not problems, problems
 
 
@@ -446,7 +333,7 @@ def test_bad_input_keeps_what_was_typed_and_the_photo(
     long_text = TEXT + "另外北门口的减速带也被压坏了，车辆开得很快。" * 3
     report, problems = {}, []
     page = phone.new_page()
-    _watch(page, problems, allowed_status={("POST", 400)})  # the form sent back with errors
+    watch(page, problems, allowed_status={("POST", 400)})  # the form sent back with errors
 
     page.goto(_site_intake_url(page, live_server, site))
     page.get_by_label(labels["text"], exact=True).fill(long_text)
@@ -462,16 +349,16 @@ def test_bad_input_keeps_what_was_typed_and_the_photo(
 
     # The errors, in Chinese, next to their fields; everything typed is still there.
     summary = page.locator("form .errorlist.non-field")
-    expect(summary).to_contain_text(_zh("Please correct the items marked below."))
+    expect(summary).to_contain_text(zh("Please correct the items marked below."))
     # The summary names each field with its error and links to it.
     expect(summary.locator("a[href='#id_contact_phone']")).to_be_visible()
     expect(summary.locator("a[href='#id_consent']")).to_be_visible()
     phone_error = page.locator("#id_contact_phone_error")
     expect(phone_error).to_have_text(
-        _zh("Please enter an 11-digit mobile number, e.g. 13812345678.")
+        zh("Please enter an 11-digit mobile number, e.g. 13812345678.")
     )
     expect(page.locator("#id_consent_error")).to_have_text(
-        _zh(
+        zh(
             "To keep your name or number we need your agreement; or leave them empty to "
             "stay anonymous."
         )
@@ -498,10 +385,10 @@ def test_bad_input_keeps_what_was_typed_and_the_photo(
             1,
         ) % {"counter": 1}
     expect(page.locator(".kept")).to_have_text(kept_text)
-    _check_layout(page, "15-intake-errors", report)
+    check_layout(page, "15-intake-errors", report)
     _check_chinese_font(page, "#id_contact_phone_error li")
     page.locator("form .errorlist.non-field").scroll_into_view_if_needed()
-    _shoot(page, artifacts_dir, "15-intake-errors.png")
+    shoot(page, artifacts_dir, "15-intake-errors.png")
 
     # Fix the number, agree, send again without choosing the photo again.
     phone_input.fill("")
@@ -511,7 +398,7 @@ def test_bad_input_keeps_what_was_typed_and_the_photo(
     page.wait_for_url(re.compile(r"/receipt/$"))
     code = page.locator("#tracking-code").inner_text().strip()
     assert CODE_RE.fullmatch(code), code
-    page.get_by_role("main").get_by_role("link", name=_zh("Follow my opinion")).click()
+    page.get_by_role("main").get_by_role("link", name=zh("Follow my opinion")).click()
     page.wait_for_url(re.compile(rf"/track/{code}/[A-Z2-9]+/$"))
     expect(page.locator("blockquote.opinion")).to_have_text(long_text)
     photos = page.locator(".photos img")
@@ -523,7 +410,7 @@ def test_bad_input_keeps_what_was_typed_and_the_photo(
     assert submission.contact_phone_masked.endswith(MOBILE[-4:])
     assert submission.consent_at is not None
     assert not PendingPhoto.objects.exists(), "the kept photo was not moved to the submission"
-    _write_report(artifacts_dir, "resident-errors-report.json", report)
+    write_report(artifacts_dir, "resident-errors-report.json", report)
     assert not problems, problems
 
 
@@ -546,61 +433,61 @@ def test_resident_reads_the_reply_and_is_not_satisfied(live_server, settings, ph
     rating_fields = RatingForm.base_fields
     report, problems = {}, []
     page = phone.new_page()
-    _watch(page, problems, allowed_status={("POST", 400)})
+    watch(page, problems, allowed_status={("POST", 400)})
 
     # 1. The tracking page shows the reply, who gave it, and asks for a rating.
     page.goto(f"{live_server.url}/track/{submission.tracking_code}/{submission.secret}/")
-    expect(page.locator(".status strong")).to_have_text(_zh(CaseStatus.REPLIED.label))
+    expect(page.locator(".status strong")).to_have_text(zh(CaseStatus.REPLIED.label))
     reply = page.locator(f".timeline .event-{CaseEvent.Kind.REPLY}")
     expect(reply).to_have_count(1)
     expect(reply).to_contain_text(UNIT)  # "<unit> replied:", the unit's name and no staff name
     expect(reply.locator("blockquote")).to_have_text(REPLY)
     # The internal "triaged" step is not shown to the resident.
-    expect(page.locator(".timeline")).not_to_contain_text(_zh(CaseStatus.TRIAGED.label))
-    expect(page.get_by_role("group", name=_zh(rating_fields["value"].label))).to_be_visible()
-    _check_layout(page, "16-track-reply", report)
-    _check_tap_targets(page, ["label.choice", "#id_comment", "main button[type=submit]"])
-    _shoot(page, artifacts_dir, "16-track-reply.png")
+    expect(page.locator(".timeline")).not_to_contain_text(zh(CaseStatus.TRIAGED.label))
+    expect(page.get_by_role("group", name=zh(rating_fields["value"].label))).to_be_visible()
+    check_layout(page, "16-track-reply", report)
+    check_tap_targets(page, ["label.choice", "#id_comment", "main button[type=submit]"])
+    shoot(page, artifacts_dir, "16-track-reply.png")
 
     # 2. Not satisfied, without saying why: asked to say why, choice kept.
-    not_satisfied = page.get_by_label(_zh("Not satisfied"), exact=True)
+    not_satisfied = page.get_by_label(zh("Not satisfied"), exact=True)
     not_satisfied.check()
-    send = page.get_by_role("button", name=_zh("Send my rating"), exact=True)
+    send = page.get_by_role("button", name=zh("Send my rating"), exact=True)
     with page.expect_response(lambda r: r.request.method == "POST") as response_info:
         send.click()
     assert response_info.value.status == 400
     page.wait_for_load_state()
     expect(page.locator("#id_comment_error")).to_have_text(
-        _zh("Please tell us what is still wrong, so that it can be handled again.")
+        zh("Please tell us what is still wrong, so that it can be handled again.")
     )
-    not_satisfied = page.get_by_label(_zh("Not satisfied"), exact=True)
+    not_satisfied = page.get_by_label(zh("Not satisfied"), exact=True)
     expect(not_satisfied).to_be_checked()
-    expect(page.locator(".status strong")).to_have_text(_zh(CaseStatus.REPLIED.label))
-    _check_layout(page, "16b-track-rating-error", report)
-    _shoot(page, artifacts_dir, "16b-track-rating-error.png")
+    expect(page.locator(".status strong")).to_have_text(zh(CaseStatus.REPLIED.label))
+    check_layout(page, "16b-track-rating-error", report)
+    shoot(page, artifacts_dir, "16b-track-rating-error.png")
 
     # 3. With a comment: thanked, and the case is reopened for redo.
     comment = "北门外第二根路灯还是不亮，晚上依然很黑。"
-    page.get_by_label(_zh(rating_fields["comment"].label), exact=True).fill(comment)
-    send = page.get_by_role("button", name=_zh("Send my rating"), exact=True)
+    page.get_by_label(zh(rating_fields["comment"].label), exact=True).fill(comment)
+    send = page.get_by_role("button", name=zh("Send my rating"), exact=True)
     with page.expect_response(lambda r: r.request.method == "POST") as response_info:
         send.click()
     assert response_info.value.status == 302
     page.wait_for_url(f"{live_server.url}/track/{submission.tracking_code}/{submission.secret}/**")
     expect(page.locator(".messages")).to_have_text(
-        _zh("Thank you. Your opinion will be handled again.")
+        zh("Thank you. Your opinion will be handled again.")
     )
-    expect(page.locator(".status strong")).to_have_text(_zh(CaseStatus.REOPENED.label))
+    expect(page.locator(".status strong")).to_have_text(zh(CaseStatus.REOPENED.label))
     # The rating in the progress list, in Chinese (the wording is the template's to choose).
     rating_line = page.locator(f".timeline .event-{CaseEvent.Kind.RATING} > p").first
     expect(rating_line).to_contain_text("不满意")
     assert not re.search(r"[A-Za-z]{3,}", rating_line.inner_text()), rating_line.inner_text()
     expect(page.locator("form[action$='/rate/']")).to_have_count(0)  # one rating per reply
-    _check_layout(page, "17-track-reopened", report)
-    _shoot(page, artifacts_dir, "17-track-reopened.png")
+    check_layout(page, "17-track-reopened", report)
+    shoot(page, artifacts_dir, "17-track-reopened.png")
 
     submission.case.refresh_from_db()
     assert submission.case.status == CaseStatus.REOPENED
     assert submission.case.ratings.get().comment == comment
-    _write_report(artifacts_dir, "resident-rating-report.json", report)
+    write_report(artifacts_dir, "resident-rating-report.json", report)
     assert not problems, problems

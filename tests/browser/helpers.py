@@ -1,0 +1,128 @@
+"""Shared helpers of the Playwright journeys: watching for errors, layout and tap-target checks,
+screenshots and reports."""
+
+import json
+
+from django.utils import translation
+from django.utils.translation import gettext
+
+PHONE_WIDTH = 390
+MIN_TAP = 44  # CSS px: the smallest control a finger can hit reliably
+
+LAYOUT_JS = """
+(minTap) => {
+  const vw = document.documentElement.clientWidth;
+  const describe = (el, r) => {
+    const cls = (el.getAttribute('class') || '').trim().replace(/\\s+/g, '.');
+    const id = el.id ? '#' + el.id : '';
+    return `${el.tagName.toLowerCase()}${id}${cls ? '.' + cls : ''} `
+      + `[${Math.round(r.left)}..${Math.round(r.right)}] scroll=${el.scrollWidth} client=${el.clientWidth}`;
+  };
+  const overflowing = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    if (el.closest('.skip')) continue;
+    const cs = getComputedStyle(el);
+    if (cs.display === 'none' || cs.visibility === 'hidden') continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    if (r.right <= 0 || (r.width <= 1 && r.height <= 1)) continue;  // honeypot, sr-only
+    const clipped = cs.overflowX !== 'visible' && el.scrollWidth > el.clientWidth + 1;
+    if (r.left < -1 || r.right > vw + 1 || clipped) overflowing.push(describe(el, r));
+  }
+  const small = [];
+  const targets = 'a[href], button, select, textarea, label.choice, '
+    + 'input:not([type=hidden]):not([type=radio]):not([type=checkbox])';
+  for (const el of document.querySelectorAll(targets)) {
+    if (el.closest('.skip')) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || r.right <= 0) continue;
+    if (r.height < minTap - 0.5 || r.width < minTap - 0.5) {
+      small.push(`${el.tagName.toLowerCase()} "${(el.innerText || el.value || '').trim().slice(0, 30)}" `
+        + `${Math.round(r.width)}x${Math.round(r.height)}`);
+    }
+  }
+  return {
+    clientWidth: vw,
+    scrollWidth: document.documentElement.scrollWidth,
+    bodyFontPx: parseFloat(getComputedStyle(document.body).fontSize),
+    overflowing,
+    smallTapTargets: small,
+  };
+}
+"""
+
+# Reported through a binding so that violations on every page of the journey are kept.
+CSP_JS = """
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__cspViolation(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} `
+    + `at ${e.sourceFile || document.location.href}:${e.lineNumber}`);
+});
+"""
+
+
+def zh(message) -> str:
+    """A message (or lazy label) as a Chinese reader reads it."""
+    with translation.override("zh-hans"):
+        text = str(gettext(message) if isinstance(message, str) else message)
+    return text
+
+
+def watch(page, problems, allowed_status=()):
+    """JS errors, console errors, CSP violations and failed loads, as DevTools would show.
+
+    ``allowed_status`` lists (method, status) pairs that a step expects for the page itself,
+    e.g. a form sent back with its errors as 400.
+    """
+    page.expose_function("__cspViolation", lambda text: problems.append(f"CSP: {text}"))
+    page.add_init_script(CSP_JS)
+    page.on("pageerror", lambda exc: problems.append(f"pageerror: {exc}"))
+    page.on(
+        "console",
+        lambda msg: (
+            msg.type == "error"
+            and "Failed to load resource" not in msg.text  # reported with its URL below
+            and problems.append(f"console: {msg.text}")
+        ),
+    )
+    page.on(
+        "response",
+        lambda r: (
+            r.status >= 400
+            and not r.url.endswith("/favicon.ico")
+            and (r.request.method, r.status) not in allowed_status
+            and problems.append(f"HTTP {r.status} {r.request.method} {r.url}")
+        ),
+    )
+
+
+def write_report(artifacts_dir, name, report):
+    (artifacts_dir / name).write_text(
+        json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+
+
+def shoot(page, artifacts_dir, name):
+    page.evaluate("document.fonts.ready.then(() => true)")
+    page.screenshot(path=str(artifacts_dir / name), full_page=True)
+
+
+def check_layout(page, name, report):
+    """The page fits 390 px: no sideways scrolling, nothing sticks out or is clipped."""
+    assert page.viewport_size["width"] == PHONE_WIDTH
+    page.evaluate("document.fonts.ready.then(() => true)")
+    layout = page.evaluate(LAYOUT_JS, MIN_TAP)
+    report[name] = layout
+    assert layout["scrollWidth"] <= PHONE_WIDTH, f"{name}: page scrolls sideways: {layout}"
+    assert not layout["overflowing"], f"{name}: elements overflow: {layout['overflowing']}"
+    assert layout["bodyFontPx"] >= 16, f"{name}: body text smaller than 16 px"
+
+
+def check_tap_targets(page, selectors):
+    """The controls a person must hit are at least 44 CSS px tall."""
+    for selector in selectors:
+        boxes = [b for b in (el.bounding_box() for el in page.locator(selector).all()) if b]
+        assert boxes, f"no {selector} on {page.url}"
+        for box in boxes:
+            assert box["height"] >= MIN_TAP - 0.5, (
+                f"{selector} is {box['height']:.0f} px tall on {page.url}"
+            )
