@@ -21,7 +21,7 @@ def submission_get_for_tracking(code: str, secret: str) -> Submission | None:
         .first()
     )
     if submission is None:
-        hmac.compare_digest(secret, "XXXXXX")  # same work either way
+        hmac.compare_digest(secret, "000000")  # same work either way
         return None
     if not hmac.compare_digest(secret.encode(), submission.secret.encode()):
         return None

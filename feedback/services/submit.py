@@ -57,7 +57,8 @@ class IntakeSource:
 
 
 def new_tracking_code(now=None) -> str:
-    """``KL-YYMM-XXXX``: month of intake plus four unambiguous characters."""
+    """``KL-<yymm>-<4 characters>``, e.g. KL-2611-7Q4M: month of intake plus four unambiguous
+    characters."""
     now = timezone.localtime(now)
     tail = "".join(secrets.choice(CODE_ALPHABET) for _ in range(4))
     return f"KL-{now:%y%m}-{tail}"
