@@ -27,7 +27,7 @@ from feedback.selectors import (
     submission_list_for_official,
 )
 from feedback.services.contact import submission_contact_reveal
-from feedback.services.housekeeping import pending_photos_keep
+from feedback.services.housekeeping import pending_photos_keep, pending_photos_rekey
 from feedback.services.rate import case_rate
 from feedback.services.submit import IntakeSource, submission_create
 from representatives.models import Role
@@ -197,9 +197,11 @@ def intake(request, token):
         data = _with_new_key(data)
         new_key = _form_key(data)
         pending_photos_keep(form_key=new_key, photos=cleaned["photos"])
+        pending_photos_rekey(old=form_key, new=new_key)  # kept from an earlier failed attempt
+        kept = _pending_photos(new_key)
         context.update(
-            form=IntakeForm(data, pending_photo_count=len(cleaned["photos"])),
-            pending_photos=_pending_photos(new_key),
+            form=IntakeForm(data, pending_photo_count=len(kept)),
+            pending_photos=kept,
             already_sent=submission,
         )
         return _page(request, "feedback/intake.html", context, status=409)

@@ -23,3 +23,8 @@ def pending_photos_keep(*, form_key, photos) -> None:
     """Keep already-cleaned photos of a form that failed for another reason, under its key,
     so the resident does not have to attach them again. Called by the intake views."""
     PendingPhoto.objects.bulk_create(PendingPhoto(form_key=form_key, image=p) for p in photos)
+
+
+def pending_photos_rekey(*, old, new) -> None:
+    """Move kept photos to a form's new one-time key (the old key was spent)."""
+    PendingPhoto.objects.filter(form_key=old).update(form_key=new)
