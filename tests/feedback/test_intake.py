@@ -283,3 +283,18 @@ def test_expired_form_gives_back_what_was_written(site_code, site):
     assert response.status_code == 403
     assert "楼下的排水沟堵了" in response.text and "向阳北小区北门" in response.text
     assert Submission.objects.count() == 0
+
+
+def test_edited_resend_keeps_the_new_photo(client, site_code, site):
+    data = form_data(site.area)
+    client.post(site_code.get_absolute_url(), data)
+    edited = dict(data, text="补充：附上照片，路灯杆也歪了。")
+    edited["photos"] = [jpeg_with_gps("lamp.jpg", (80, 60))]
+    response = client.post(site_code.get_absolute_url(), edited)
+    assert response.status_code == 409 and 'name="pending" value="1"' in response.text
+    new_key = re.search(r'name="form_key" value="([^"]+)"', response.text).group(1)
+    assert PendingPhoto.objects.filter(form_key=new_key).count() == 1
+    resend = dict(edited, form_key=new_key, pending="1")
+    del resend["photos"]
+    assert client.post(site_code.get_absolute_url(), resend).status_code == 302
+    assert Submission.objects.latest("pk").photos.count() == 1
