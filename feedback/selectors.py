@@ -3,6 +3,7 @@
 import hmac
 
 from django.db.models import Q
+from django.http import Http404
 
 from feedback.models import PendingPhoto, Submission
 from routing.models import CaseEvent, CaseStatus
@@ -75,8 +76,6 @@ def _visible_to_official(user) -> Q | None:
 
 def get_submission_for_official_or_404(user, tracking_code: str) -> Submission:
     """One submission the official may see; 404 otherwise (visibility equals existence)."""
-    from django.http import Http404
-
     visible = _visible_to_official(user)
     submission = (
         Submission.objects.filter(visible, tracking_code=tracking_code).first() if visible else None

@@ -129,6 +129,15 @@ def _with_new_key(data):
     return data
 
 
+def _default_area(resolved):
+    """The community to preselect: the site's, or a representative's first site's. Only an
+    empty form needs it, so a POST never pays for the look-up."""
+    if resolved.code.site_id:
+        return resolved.code.site.area
+    first_site = resolved.target.sites.filter(is_active=True).select_related("area").first()
+    return first_site.area if first_site else None
+
+
 @require_http_methods(["GET", "POST"])
 def intake(request, token):
     """The resident's form, reached by scanning a site's, representative's or placement's code."""
@@ -137,19 +146,16 @@ def intake(request, token):
     except TokenRevoked:
         return _page(request, "representatives/token_revoked.html", {}, status=410)
     target = resolved.target
-    default_area = resolved.code.site.area if resolved.code.site_id else None
-    if default_area is None:
-        first_site = target.sites.filter(is_active=True).select_related("area").first()
-        default_area = first_site.area if first_site else None
     context = {"resolved": resolved, "target": target, "is_site": resolved.code.site_id is not None}
 
     if request.method == "GET":
-        form = IntakeForm(initial=IntakeForm.new_initial(default_area))
+        form = IntakeForm(initial=IntakeForm.new_initial(_default_area(resolved)))
         return _page(request, "feedback/intake.html", {**context, "form": form})
 
     if _too_large(request):
         context.update(
-            form=IntakeForm(initial=IntakeForm.new_initial(default_area)), too_large=True
+            form=IntakeForm(initial=IntakeForm.new_initial(_default_area(resolved))),
+            too_large=True,
         )
         return _page(request, "feedback/intake.html", context, status=413)
     data = request.POST

@@ -24,7 +24,9 @@ from representatives.middleware import two_factor_required
 from representatives.models import Role
 from representatives.qr_images import qr_png, qr_svg
 from representatives.selectors import (
+    TokenRevoked,
     group_sites_by_district_and_street,
+    qr_token_resolve,
     representative_get_public_or_404,
     site_get_public_or_404,
     site_list_for_directory,
@@ -79,8 +81,6 @@ def representative_detail(request, pk):
 
 
 def _resolve_or_error_page(request, token):
-    from representatives.selectors import TokenRevoked, qr_token_resolve
-
     try:
         return qr_token_resolve(token), None
     except TokenRevoked:

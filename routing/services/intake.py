@@ -28,7 +28,7 @@ def case_open_for_submission(submission_id: int) -> Case | None:
     """Open a new case in state ``new`` for the submission, with its public "received" event.
 
     Idempotent: a submission that already has a case is left alone (the task may run twice).
-    Called by ``open_case_task``, the sweep, and ``schedule_case_opening``.
+    Called by the sweep (``open_pending_cases_task``) and by ``case_schedule_opening``.
     """
     from feedback.models import Submission
 

@@ -298,3 +298,11 @@ def test_edited_resend_keeps_the_new_photo(client, site_code, site):
     del resend["photos"]
     assert client.post(site_code.get_absolute_url(), resend).status_code == 302
     assert Submission.objects.latest("pk").photos.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)  # no test transaction around it, as in production
+def test_post_to_a_representative_code_is_one_insert_too(client, rep_code, site, with_worker):
+    client.post(rep_code.get_absolute_url(), form_data(site.area))  # warm the caches
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(rep_code.get_absolute_url(), form_data(site.area)).status_code == 302
+    assert [q["sql"].split()[0:3] for q in queries] == [["INSERT", "INTO", '"feedback_submission"']]
