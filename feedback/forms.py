@@ -17,6 +17,7 @@ from feedback.models import (
     Satisfaction,
 )
 from feedback.photos import clean_photo
+from feedback.reference import FrozenChoices
 from representatives.models import ReceptionDay
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -57,7 +58,7 @@ class OpinionFormBase(forms.Form):
     )
     request_type = forms.ChoiceField(
         label=_("What kind of opinion is it?"),
-        choices=RequestType.choices,
+        choices=FrozenChoices(RequestType.choices),
         widget=forms.RadioSelect,
         error_messages={"required": _("Please choose one.")},
     )
@@ -86,7 +87,7 @@ class OpinionFormBase(forms.Form):
     )
     contact_preference = forms.ChoiceField(
         label=_("How may we contact you?"),
-        choices=ContactPreference.choices,
+        choices=FrozenChoices(ContactPreference.choices),
         initial=ContactPreference.NONE,
         widget=forms.RadioSelect,
         required=False,

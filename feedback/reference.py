@@ -40,6 +40,14 @@ class FrozenChoices(BaseChoiceIterator):
     def __len__(self):
         return len(self.choices)
 
+    # Immutable, so every form instance may share it: Django deep-copies a form's fields on
+    # each instantiation, and copying choices with lazy labels is the dearest part of that.
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
 
 def clear() -> None:
     with _lock:
