@@ -1,4 +1,5 @@
-"""The case and its handling. This issue adds the handling units; the workflow comes later."""
+"""The case and its handling: routes, the workflow state machine, its event log, deadlines,
+extensions, upward reports, supervision and progress meetings (DESIGN sections 2, 4, 5)."""
 
 from django.conf import settings
 from django.db import models
@@ -103,18 +104,33 @@ S = CaseStatus
 TRANSITIONS: dict[str, frozenset[str]] = {
     S.NEW: frozenset({S.TRIAGED, S.MERGED, S.NOT_ACCEPTED}),
     S.TRIAGED: frozenset({S.UNDER_REVIEW, S.DISPATCHED, S.REPLIED, S.MERGED, S.NOT_ACCEPTED}),
-    S.UNDER_REVIEW: frozenset({S.DISPATCHED, S.TRIAGED, S.REPLIED, S.IN_PROGRESS}),
+    # Approved: to the city government office (transfer) or the higher body (report);
+    # sent back: returned to triage with the reason.
+    S.UNDER_REVIEW: frozenset({S.DISPATCHED, S.RETURNED}),
     S.DISPATCHED: frozenset({S.IN_PROGRESS, S.RETURNED}),
     S.IN_PROGRESS: frozenset({S.RESPONDED, S.RETURNED}),
     S.RESPONDED: frozenset({S.REPLIED, S.IN_PROGRESS}),
     S.REPLIED: frozenset({S.CLOSED, S.REOPENED}),
     S.RETURNED: frozenset({S.TRIAGED, S.MERGED, S.NOT_ACCEPTED}),
-    S.REOPENED: frozenset({S.TRIAGED, S.DISPATCHED, S.IN_PROGRESS, S.REPLIED}),
-    S.NOT_ACCEPTED: frozenset({S.CLOSED}),
+    S.REOPENED: frozenset({S.TRIAGED, S.MERGED, S.NOT_ACCEPTED}),
+    S.NOT_ACCEPTED: frozenset(),
     S.MERGED: frozenset(),
     S.CLOSED: frozenset(),
 }
-OPEN_STATUSES = frozenset(set(CaseStatus.values) - {S.CLOSED, S.MERGED})
+OPEN_STATUSES = frozenset(set(CaseStatus.values) - {S.CLOSED, S.MERGED, S.NOT_ACCEPTED})
+# Where staff choose (or re-choose) the route: triage starts from these.
+TRIAGE_STATUSES = frozenset({S.NEW, S.RETURNED, S.REOPENED})
+
+
+class DeadlineLevel(models.TextChoices):
+    """deadlines.csv: how fast a case must be acknowledged and resolved."""
+
+    URGENT = "urgent", _("Urgent")
+    IMMEDIATE = "immediate", _("Immediate")
+    GENERAL = "general", _("General")
+    COMPLEX = "complex", _("Complex")
+    DIFFICULT = "difficult", _("Difficult")
+    REDO = "redo", _("Redo")
 
 
 class Case(models.Model):
@@ -142,7 +158,53 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="cases",
     )
+    site = models.ForeignKey(
+        "representatives.LiaisonSite",
+        verbose_name=_("site"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        help_text=_("The site whose code or staff received the first submission."),
+    )
+    representative = models.ForeignKey(
+        "representatives.Representative",
+        verbose_name=_("representative"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        help_text=_("The representative whose code or log received the first submission."),
+    )
+    deadline_level = models.CharField(
+        _("deadline level"), max_length=12, choices=DeadlineLevel, blank=True
+    )
+    urgent = models.BooleanField(_("urgent"), default=False)
+    acknowledge_by = models.DateTimeField(_("acknowledge by"), null=True, blank=True)
+    resolve_by = models.DateTimeField(_("resolve by"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("supervisor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervised_cases",
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_cases",
+    )
+    # The classifier's suggestion when the case was opened (route, category, unit, reasons…):
+    # shown to staff at triage; their decision is kept in ClassificationDecision.
+    suggestion = models.JSONField(default=dict, blank=True, editable=False)
     summary = models.CharField(_("summary for the resident"), max_length=200, blank=True)
+    # The submissions' words, for full-text search (Chinese: matched by jieba tokens).
+    search_text = models.TextField(blank=True, editable=False)
     submission_count = models.PositiveIntegerField(_("submissions"), default=0)
     reply_count = models.PositiveIntegerField(_("replies given"), default=0)
     created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
@@ -161,13 +223,36 @@ class Case(models.Model):
                 condition=Q(route="") | Q(route__in=Route.values), name="case_route_valid"
             ),
         ]
-        indexes = [models.Index(fields=["status", "created_at"], name="case_status_created")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="case_status_created"),
+            models.Index(fields=["unit", "status"], name="case_unit_status"),
+            models.Index(fields=["resolve_by"], name="case_resolve_by"),
+            models.Index(
+                fields=["supervisor", "status"],
+                name="case_supervisor_status",
+                condition=Q(supervisor__isnull=False),
+            ),
+        ]
 
     def __str__(self):
         return _("Case %(id)s") % {"id": self.pk}
 
+    @property
+    def reference(self) -> str:
+        """What people quote on the phone: C-000123."""
+        return f"C-{self.pk:06d}"
+
     def can_move_to(self, status: str) -> bool:
         return status in TRANSITIONS[self.status]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def is_overdue(self, now=None) -> bool:
+        from django.utils import timezone
+
+        return bool(self.resolve_by and self.is_open and self.resolve_by < (now or timezone.now()))
 
 
 class CaseEvent(models.Model):
@@ -180,6 +265,18 @@ class CaseEvent(models.Model):
         PROGRESS = "progress", _("Progress note")
         REPLY = "reply", _("Reply")
         RATING = "rating", _("Rating")
+        TRIAGE = "triage", _("Route chosen")
+        FORWARDED = "forwarded", _("Forwarded to a department")
+        REVIEW = "review", _("Committee review")
+        RETURN = "return", _("Returned")
+        RESULT = "result", _("Result reported")
+        VERIFIED = "verified", _("Result checked")
+        EXTENSION = "extension", _("Extension")
+        REPORTED_UPWARD = "reported_upward", _("Reported upward")
+        SUPERVISION = "supervision", _("Supervision")
+        FOLLOW_UP = "follow_up", _("Follow-up")
+        MEETING = "meeting", _("Progress meeting decision")
+        MERGED = "merged", _("Merged")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind)
@@ -245,3 +342,184 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.template} ({self.channel}, {self.state})"
+
+
+class CaseAttachment(models.Model):
+    """A photo or document attached to an event: e.g. the unit's "after" photo of its result."""
+
+    event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, related_name="attachments")
+    file = models.ImageField(upload_to="cases/%Y/%m/", width_field="width", height_field="height")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.file.name
+
+
+class ClassificationDecision(models.Model):
+    """What the classifier suggested and what staff chose: an audit record and the training
+    data for improving the classifier (DESIGN section 5)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField()
+    suggested_route = models.CharField(max_length=12, blank=True)
+    suggested_category = models.CharField(max_length=50, blank=True)
+    suggested_unit = models.CharField(max_length=100, blank=True)
+    suggested_urgent = models.BooleanField(default=False)
+    route = models.CharField(max_length=12, choices=Route)
+    category = models.ForeignKey(Category, null=True, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        HandlingUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    urgent = models.BooleanField(default=False)
+    deadline_level = models.CharField(max_length=12, choices=DeadlineLevel)
+    changed = models.BooleanField(help_text="Staff changed the suggested route or category.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("classification decision")
+        verbose_name_plural = _("classification decisions")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.case_id}: {self.suggested_route} → {self.route}"
+
+
+class ExtensionRequest(models.Model):
+    """A unit asks for more time before the deadline (延期申请); the committee decides."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extension_requests")
+    unit = models.ForeignKey(HandlingUnit, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    new_resolve_by = models.DateField(_("new deadline"))
+    state = models.CharField(max_length=10, choices=State, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(state="pending"),
+                name="extension_one_pending_per_case",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.case_id}: {self.new_resolve_by} ({self.state})"
+
+
+class UpwardReport(models.Model):
+    """A case reported to the higher-level body (报办): to whom, reference, date, and its reply."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="upward_report")
+    body = models.CharField(_("reported to"), max_length=100)
+    reference_number = models.CharField(_("reference number"), max_length=50)
+    reported_on = models.DateField(_("reported on"))
+    reply = models.TextField(_("reply of the higher body"), blank=True)
+    replied_on = models.DateField(_("reply received on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("upward report")
+        verbose_name_plural = _("upward reports")
+
+    def __str__(self):
+        return self.reference_number
+
+
+class SupervisionMilestone(models.Model):
+    """A dated step of a supervised case's plan (督办方案)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("milestone"), max_length=200)
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class ProgressMeeting(models.Model):
+    """A meeting that reviews stuck cases (推进会); its decisions go into each case's log."""
+
+    held_on = models.DateField(_("held on"))
+    title = models.CharField(_("title"), max_length=200)
+    participants = models.TextField(_("participants"))
+    area = models.ForeignKey(
+        "representatives.Area", on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("progress meeting")
+        verbose_name_plural = _("progress meetings")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class MeetingDecision(models.Model):
+    meeting = models.ForeignKey(ProgressMeeting, on_delete=models.CASCADE, related_name="decisions")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="meeting_decisions")
+    decision = models.TextField(_("decision"))
+
+    class Meta:
+        verbose_name = _("meeting decision")
+        verbose_name_plural = _("meeting decisions")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "case"], name="decision_one_per_case")
+        ]
+
+    def __str__(self):
+        return f"{self.meeting_id}/{self.case_id}"
+
+
+class ReplyTemplate(models.Model):
+    """A reusable answer for common enquiries (direct replies)."""
+
+    title = models.CharField(_("title"), max_length=100)
+    text = models.TextField(_("text"))
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("reply template")
+        verbose_name_plural = _("reply templates")
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title

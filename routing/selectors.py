@@ -1,4 +1,13 @@
-"""Read paths of the routing app."""
+"""Read paths of the routing app: cases scoped to who is asking (DESIGN section 6)."""
+
+from datetime import timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from representatives.models import Role
+from routing.models import OPEN_STATUSES, Case, CaseStatus, ExtensionRequest
 
 
 def submission_ids_without_case(*, limit: int = 500) -> list[int]:
@@ -10,3 +19,140 @@ def submission_ids_without_case(*, limit: int = 500) -> list[int]:
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def case_scope(user) -> Q | None:
+    """The cases ``user`` may see, as a filter; None when they may see none.
+
+    Committee staff: their area and everything under it (a street working committee its
+    street, a district its district, the city everything). A unit: the cases currently
+    dispatched to it. A representative: what came in through their codes or log, and what
+    was routed to them. Station staff: their site's. Leaders read aggregates, not cases.
+    """
+    official = getattr(user, "official", None) if user.is_authenticated else None
+    if official is None or not user.is_active:
+        return None
+    if official.role == Role.COMMITTEE_STAFF and official.area_id:
+        return Q(area__path__startswith=official.area.path)
+    if official.role == Role.UNIT_STAFF and official.unit_id:
+        return Q(unit_id=official.unit_id)
+    if official.role == Role.REPRESENTATIVE:
+        rep = getattr(user, "representative", None)
+        return Q(representative=rep) if rep is not None else None
+    if official.role == Role.STATION_STAFF and official.site_id:
+        return Q(site_id=official.site_id)
+    return None
+
+
+def get_case_for_user_or_404(user, case_id: int) -> Case:
+    """One case the user may see, with what its page shows; 404 otherwise (visibility
+    equals existence)."""
+    scope = case_scope(user)
+    if scope is None:
+        raise Http404
+    case = (
+        Case.objects.filter(scope, pk=case_id)
+        .select_related(
+            "area",
+            "area__district",
+            "area__street",
+            "category",
+            "unit",
+            "site",
+            "representative",
+            "supervisor",
+            "merged_into",
+        )
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+QUEUES = {
+    # key: (label is in the view; the filter here)
+    "to_classify": lambda now: Q(status__in=[CaseStatus.NEW, CaseStatus.REOPENED]),
+    "to_review": lambda now: Q(status=CaseStatus.UNDER_REVIEW),
+    "to_verify": lambda now: Q(status=CaseStatus.RESPONDED),
+    "overdue": lambda now: Q(status__in=OPEN_STATUSES, resolve_by__lt=now),
+    "due_soon": lambda now: Q(
+        status__in=OPEN_STATUSES, resolve_by__gte=now, resolve_by__lt=now + timedelta(days=3)
+    ),
+    "supervised": lambda now: Q(status__in=OPEN_STATUSES, supervisor__isnull=False),
+    "returned": lambda now: Q(status=CaseStatus.RETURNED),
+    "awaiting_rating": lambda now: Q(status=CaseStatus.REPLIED),
+    "extensions": lambda now: Exists(
+        ExtensionRequest.objects.filter(case=OuterRef("pk"), state=ExtensionRequest.State.PENDING)
+    ),
+    "all": lambda now: Q(),
+}
+
+
+def queue_counts(user) -> dict[str, int]:
+    """How many cases wait in each queue: one aggregate query."""
+    scope = case_scope(user)
+    if scope is None:
+        return {}
+    now = timezone.now()
+    aggregates = {
+        key: Count("pk", filter=make(now))
+        for key, make in QUEUES.items()
+        if key not in ("all", "extensions")
+    }
+    counts = Case.objects.filter(scope).aggregate(**aggregates)
+    counts["extensions"] = ExtensionRequest.objects.filter(
+        state=ExtensionRequest.State.PENDING, case__in=Case.objects.filter(scope)
+    ).count()
+    return counts
+
+
+def case_list_for_user(
+    user,
+    *,
+    queue: str = "all",
+    area=None,
+    category=None,
+    route: str = "",
+    unit=None,
+    status: str = "",
+    since=None,
+    until=None,
+    search: str = "",
+) -> QuerySet:
+    """A scoped, filtered list of cases, newest first, with what a list row shows (a fixed
+    number of queries however many rows)."""
+    scope = case_scope(user)
+    if scope is None:
+        return Case.objects.none()
+    qs = Case.objects.filter(scope).filter(QUEUES.get(queue, QUEUES["all"])(timezone.now()))
+    if area is not None:
+        qs = qs.filter(area__path__startswith=area.path)
+    if category is not None:
+        qs = qs.filter(category=category)
+    if route:
+        qs = qs.filter(route=route)
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    if status:
+        qs = qs.filter(status=status)
+    if since:
+        qs = qs.filter(created_at__date__gte=since)
+    if until:
+        qs = qs.filter(created_at__date__lte=until)
+    for token in search_tokens(search):
+        qs = qs.filter(search_text__icontains=token)
+    return qs.select_related("area", "category", "unit").order_by("-created_at", "-pk")
+
+
+def search_tokens(text: str) -> list[str]:
+    """The words of a search, segmented with jieba so that 路灯不亮 finds 路灯一直不亮."""
+    import jieba
+
+    text = (text or "").strip()
+    if not text:
+        return []
+    tokens = [t.strip() for t in jieba.cut_for_search(text) if t.strip()]
+    # Keep the longest pieces: cut_for_search also yields their sub-words.
+    tokens = [t for t in tokens if not any(t != o and t in o for o in tokens)]
+    return list(dict.fromkeys(tokens))[:8]

@@ -320,6 +320,8 @@ DEMO_ACCOUNTS = [
     ("committee", Role.COMMITTEE_STAFF, "市人大常委会工作人员（全市）"),
     ("street", Role.COMMITTEE_STAFF, "银河路街道人大工委（本街道）"),
     ("unit", Role.UNIT_STAFF, "承办单位：银河路街道办事处"),
+    ("govoffice", Role.UNIT_STAFF, "市人民政府办公室（转办件分派）"),
+    ("department", Role.UNIT_STAFF, "承办单位：克拉玛依市住房和城乡建设局"),
     ("leader", Role.LEADER, "领导（全市）"),
     ("admin", Role.ADMINISTRATOR, "系统管理员"),
 ]
@@ -347,6 +349,10 @@ def seed_demo_accounts(report: SeedReport, password: str) -> None:
         official = Official(user=user, role=role, area=city)
         if role == Role.STATION_STAFF:
             official.site, official.area = changzheng_site, changzheng_site.area
+        elif username == "demo_govoffice":
+            official.unit = HandlingUnit.objects.get(kind=HandlingUnit.Kind.CITY_GOVERNMENT_OFFICE)
+        elif username == "demo_department":
+            official.unit = HandlingUnit.objects.get(name="克拉玛依市住房和城乡建设局")
         elif role == Role.UNIT_STAFF:
             official.unit, official.area = yinhe_office, yinhe
         elif username == "demo_street":

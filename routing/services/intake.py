@@ -34,7 +34,18 @@ def case_open_for_submission(submission_id: int) -> Case | None:
 
     submission = (
         Submission.objects.select_for_update()
-        .only("pk", "case_id", "area_id", "category_id", "request_type", "text", "created_at")
+        .select_related("area")
+        .only(
+            "pk",
+            "case_id",
+            "area",
+            "category_id",
+            "request_type",
+            "text",
+            "created_at",
+            "site_id",
+            "representative_id",
+        )
         .filter(pk=submission_id)
         .first()
     )
@@ -44,11 +55,33 @@ def case_open_for_submission(submission_id: int) -> Case | None:
         area_id=submission.area_id,
         category_id=submission.category_id,
         request_type=submission.request_type,
+        site_id=submission.site_id,
+        representative_id=submission.representative_id,
         summary=submission.text[:200],
+        search_text=submission.text,
         submission_count=1,
+        suggestion=case_suggestion(submission.text, submission.area),
     )
     CaseEvent.objects.create(
         case=case, kind=CaseEvent.Kind.RECEIVED, to_status=case.status, is_public=True
     )
     Submission.objects.filter(pk=submission.pk).update(case=case)
     return case
+
+
+def case_suggestion(text: str, area) -> dict:
+    """The classifier's suggestion, as stored on the case for staff to confirm or change."""
+    from routing import classifier
+
+    suggestion = classifier.classify(text)
+    unit = classifier.unit_for(suggestion, area)
+    return {
+        "route": suggestion.route,
+        "category": suggestion.category,
+        "urgent": suggestion.urgent,
+        "deadline_level": suggestion.deadline_level,
+        "unit": unit.name if unit else None,
+        "unit_id": unit.pk if unit else None,
+        "confidence": round(suggestion.confidence, 2),
+        "reasons": list(suggestion.reasons),
+    }

@@ -1,0 +1,60 @@
+"""Who must hear about a step of a case, and the in-app + e-mail notices they get."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from representatives.models import Role
+from routing.models import Notification
+from routing.services.notify import notification_enqueue
+
+
+def committee_staff_for(case):
+    """Committee staff whose area contains the case's area (the street working committee,
+    the district and the city)."""
+    User = get_user_model()
+    path = case.area.path
+    ancestors = [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
+    return User.objects.filter(
+        is_active=True,
+        official__role=Role.COMMITTEE_STAFF,
+        official__area__path__in=ancestors,
+    )
+
+
+def unit_staff_for(unit):
+    User = get_user_model()
+    return User.objects.filter(is_active=True, official__role=Role.UNIT_STAFF, official__unit=unit)
+
+
+def direct_responders_for(case):
+    """Who writes a direct reply: the case's representative, or the staff of its site."""
+    User = get_user_model()
+    q = Q(pk__in=[])
+    if case.representative_id:
+        q |= Q(representative__pk=case.representative_id)
+    if case.site_id:
+        q |= Q(official__role=Role.STATION_STAFF, official__site_id=case.site_id)
+    return User.objects.filter(q, is_active=True)
+
+
+def notify_users(*, users, case, template: str) -> int:
+    """An in-app notice for each user (their inbox), plus an e-mail where they have an address.
+
+    Rows are written in the caller's transaction; e-mails go out after commit (outbox)."""
+    users = list(users.only("pk", "email").distinct())
+    Notification.objects.bulk_create(
+        Notification(
+            channel=Notification.Channel.IN_APP,
+            template=template,
+            user=user,
+            case=case,
+            state=Notification.State.SENT,
+        )
+        for user in users
+    )
+    for user in users:
+        if user.email:
+            notification_enqueue(
+                channel=Notification.Channel.EMAIL, template=template, user=user, case=case
+            )
+    return len(users)

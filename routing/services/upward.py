@@ -1,0 +1,57 @@
+"""Report upward (报办): the record of the submission to the higher body and its reply."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from routing.models import CaseEvent, CaseStatus, Route, UpwardReport
+from routing.services.officials import committee_staff_for, notify_users
+from routing.services.transition import case_transition
+from routing.services.workflow import _locked
+
+
+@transaction.atomic
+def case_report_upward(*, case_id: int, actor, body: str, reference_number: str, reported_on: date):
+    """Recorded as submitted to the higher body: the case waits for its reply."""
+    case = _locked(case_id, CaseStatus.DISPATCHED)
+    if case.route != Route.REPORT:
+        raise ValidationError(_("Only a case on the report-upward route is reported upward."))
+    UpwardReport.objects.update_or_create(
+        case=case,
+        defaults={"body": body, "reference_number": reference_number, "reported_on": reported_on},
+    )
+    case, _event = case_transition(
+        case_id=case.pk,
+        to_status=CaseStatus.IN_PROGRESS,
+        actor=actor,
+        kind=CaseEvent.Kind.REPORTED_UPWARD,
+        public_actor=body,
+        is_public=True,
+        note=reference_number,
+    )
+    return case
+
+
+@transaction.atomic
+def case_upward_reply_record(*, case_id: int, actor, reply: str, replied_on: date):
+    """The higher body answered: its reply is entered and staff check it before publishing."""
+    if not reply.strip():
+        raise ValidationError({"reply": _("Enter the reply of the higher body.")})
+    case = _locked(case_id, CaseStatus.IN_PROGRESS)
+    report = UpwardReport.objects.filter(case=case).first()
+    if report is None:
+        raise ValidationError(_("This case has not been reported upward."))
+    report.reply, report.replied_on = reply, replied_on
+    report.save(update_fields=["reply", "replied_on"])
+    case, _event = case_transition(
+        case_id=case.pk,
+        to_status=CaseStatus.RESPONDED,
+        actor=actor,
+        kind=CaseEvent.Kind.RESULT,
+        public_actor=report.body,
+        note=reply,
+    )
+    notify_users(users=committee_staff_for(case), case=case, template="case_responded")
+    return case
