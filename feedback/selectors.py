@@ -52,6 +52,7 @@ def case_public_timeline(case) -> list[CaseEvent]:
     return list(
         CaseEvent.objects.filter(case=case, is_public=True)
         .only("kind", "from_status", "to_status", "public_actor", "note", "created_at")
+        .prefetch_related("attachments")
         .order_by("created_at", "pk")
     )
 

@@ -326,7 +326,10 @@ def _official_or_404(request):
 @login_required
 @require_GET
 def rep_home(request):
-    """What came in through the official's codes or site, and what they logged."""
+    """What came in through the official's codes or site, what they logged, and the cases
+    waiting for their direct reply."""
+    from routing.selectors_desk import direct_reply_cases_for_user
+
     official = _official_or_404(request)
     return render(
         request,
@@ -335,6 +338,8 @@ def rep_home(request):
             "official": official,
             "submissions": submission_list_for_official(request.user),
             "representative": getattr(request.user, "representative", None),
+            # Cases routed to them for a direct reply (DESIGN section 4, route "direct").
+            "direct_cases": direct_reply_cases_for_user(request.user),
         },
     )
 

@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from routing.models import Case, CaseEvent, Category, HandlingUnit, Notification
+from routing.models import (
+    Case,
+    CaseEvent,
+    Category,
+    ClassificationDecision,
+    ExtensionRequest,
+    HandlingUnit,
+    Notification,
+    ProgressMeeting,
+    ReplyTemplate,
+    UpwardReport,
+)
 
 
 @admin.register(HandlingUnit)
@@ -65,3 +76,36 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_filter = ["state", "channel", "template"]
     date_hierarchy = "created_at"
     show_full_result_count = False
+
+
+@admin.register(ClassificationDecision)
+class ClassificationDecisionAdmin(ReadOnlyAdmin):
+    list_display = ["case", "suggested_route", "route", "suggested_category", "category", "changed"]
+    list_filter = ["changed", "route", "suggested_route"]
+    list_select_related = ["category"]
+    show_full_result_count = False
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(ReadOnlyAdmin):
+    list_display = ["case", "unit", "new_resolve_by", "state", "created_at"]
+    list_filter = ["state"]
+    list_select_related = ["unit"]
+
+
+@admin.register(UpwardReport)
+class UpwardReportAdmin(ReadOnlyAdmin):
+    list_display = ["case", "body", "reference_number", "reported_on", "replied_on"]
+
+
+@admin.register(ProgressMeeting)
+class ProgressMeetingAdmin(ReadOnlyAdmin):
+    list_display = ["title", "held_on", "area"]
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):
+    """Reply templates are content: staff edit them here."""
+
+    list_display = ["title", "category"]
+    search_fields = ["title", "text"]

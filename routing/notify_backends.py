@@ -41,8 +41,40 @@ class ConsoleSMSBackend:
         )
 
 
+def staff_notice(template: str, case) -> str:
+    """One line telling staff, a unit or a representative what a case needs from them."""
+    reference = case.reference if case else ""
+    texts = {
+        "case_to_review": _("Case %(ref)s waits for committee review."),
+        "case_dispatched": _("Case %(ref)s was sent to your unit. Please accept or return it."),
+        "case_returned": _("Case %(ref)s was returned by the unit and needs routing again."),
+        "case_responded": _("The result of case %(ref)s was reported and needs checking."),
+        "case_sent_back": _("The result of case %(ref)s was sent back: more is needed."),
+        "case_to_reply": _("Case %(ref)s waits for your direct reply."),
+        "case_supervised": _("You supervise case %(ref)s."),
+        "extension_requested": _("An extension was asked for case %(ref)s."),
+        "extension_decided": _("The extension request for case %(ref)s was decided."),
+        "case_replied": _("Case %(ref)s was replied to."),
+    }
+    return texts.get(template, _("Case %(ref)s was updated.")) % {"ref": reference}
+
+
 class EmailBackend:
-    def send(self, notification) -> None:  # staff e-mail arrives with the routing issue
+    """Staff e-mail: one line and a link, in the language the caller activated."""
+
+    def send(self, notification) -> None:
+        from django.core.mail import send_mail
+
+        user = notification.user
+        if user is None or not user.email:
+            return
+        line = staff_notice(notification.template, notification.case)
+        send_mail(
+            subject=line,
+            message=f"{line}\n\n{settings.PUBLIC_BASE_URL}/inbox/",
+            from_email=None,
+            recipient_list=[user.email],
+        )
         logger.info("email notification=%s template=%s", notification.pk, notification.template)
 
 

@@ -7,6 +7,10 @@ from django.utils.translation import gettext as _
 from feedback.models import Rating, Satisfaction, Submission
 from routing.models import CaseEvent, CaseStatus
 from routing.services.transition import case_transition
+from routing.services.workflow import case_suggest_supervision
+
+# Shown to staff beside the classifier's reasons, which are Chinese data (routing/data).
+SECOND_DISSATISFIED_REASON = "第二次不满意：建议督办"
 
 
 @transaction.atomic
@@ -36,6 +40,12 @@ def case_rate(*, submission: Submission, value: str, comment: str = "") -> Ratin
     except IntegrityError:
         raise ValidationError(_("This reply has already been rated.")) from None
     to_status = CaseStatus.REOPENED if value == Satisfaction.DISSATISFIED else CaseStatus.CLOSED
+    if (
+        value == Satisfaction.DISSATISFIED
+        and case.ratings.filter(value=Satisfaction.DISSATISFIED).exclude(pk=rating.pk).exists()
+    ):
+        # A second dissatisfied rating: staff are advised to supervise the redo (DESIGN 4).
+        case_suggest_supervision(case_id=case.pk, reason=SECOND_DISSATISFIED_REASON)
     # The public event says only what happened (the rating value, rendered in each reader's
     # language); the comment is the resident's own words and stays on the rating, for staff.
     case_transition(

@@ -67,7 +67,9 @@ def notification_deliver(notification_id: int) -> bool:
     ).update(state=Notification.State.SENDING, attempts=F("attempts") + 1, claimed_at=now)
     if not claimed:
         return False
-    notification = Notification.objects.select_related("submission", "case").get(pk=notification_id)
+    notification = Notification.objects.select_related("submission", "case", "user").get(
+        pk=notification_id
+    )
     backend = import_string(_backend_path(notification.channel))()
     with translation.override(notification.language):
         try:

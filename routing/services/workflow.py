@@ -5,8 +5,6 @@ Each takes the status the actor saw (``expected_status``) where a person acted o
 that of two people acting on the same case at once the second gets a clear refusal.
 """
 
-from datetime import date
-
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -408,5 +406,12 @@ def case_merge(*, case_id: int, into: Case, actor) -> Case:
     return case
 
 
-def today() -> date:
-    return timezone.localdate()
+def case_suggest_supervision(*, case_id: int, reason: str) -> None:
+    """Turn the suggestion shown at triage into "supervise", with the reason (a second
+    dissatisfied rating, an overdue escalation); staff still decide."""
+    case = _locked(case_id)
+    suggestion = dict(case.suggestion or {})
+    suggestion["route"] = Route.SUPERVISE
+    suggestion["reasons"] = [reason, *suggestion.get("reasons", [])]
+    case.suggestion = suggestion
+    case.save(update_fields=["suggestion", "updated_at"])

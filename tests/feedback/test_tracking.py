@@ -137,7 +137,8 @@ def test_dissatisfied_needs_a_comment_then_reopens_once_per_reply(client, submis
     assert "另一盏还是不亮" not in page
     # The same reply cannot reopen twice.
     assert client.post(url, {"value": "dissatisfied", "comment": "再次"}).status_code == 400
-    # After the redo's reply, the resident can rate again.
+    # After the redo (routed again at triage) and its reply, the resident can rate again.
+    case_transition(case_id=case.pk, to_status=CaseStatus.TRIAGED)
     case_reply(case_id=case.pk, text="两盏路灯均已修复。", public_actor="银河路街道办事处")
     assert client.post(url, {"value": "basically"}).status_code == 302
     case.refresh_from_db()
