@@ -46,7 +46,7 @@ messages: install
 
 run: install messages
 	$(MANAGE) migrate --noinput -v0
-	$(MANAGE) seed_demo
+	$(MANAGE) seed_demo --cases-at-least 300
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 

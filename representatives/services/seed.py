@@ -26,6 +26,7 @@ from representatives.models import (
     TokenStatus,
 )
 from routing.models import HandlingUnit
+from routing.services.seed_templates import seed_reply_templates
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -380,6 +381,7 @@ def seed_network(*, with_accounts: bool, password: str) -> SeedReport:
     seed_sites(report)
     seed_representatives(report)
     seed_codes(report)
+    report.add("reply templates", seed_reply_templates())
     if with_accounts:
         seed_demo_accounts(report, password)
     return report

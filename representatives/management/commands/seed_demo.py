@@ -1,9 +1,19 @@
-"""``manage.py seed_demo``: load the Karamay network and demo accounts, idempotently."""
+"""``manage.py seed_demo``: load the Karamay network and demo accounts, idempotently; with
+``--cases`` or ``--cases-at-least``, add a year of synthetic cases (docs/demo-data.md)."""
+
+import time
+from argparse import SUPPRESS as argparse_suppress
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from representatives.services.seed import seed_network
+from routing.services.demo_cases import (
+    BATCH_SIZE,
+    SERVICES_LIMIT,
+    demo_case_count,
+    demo_cases_add,
+)
 
 
 class Command(BaseCommand):
@@ -18,8 +28,67 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-accounts", action="store_true", help="Load reference and demo data only."
         )
+        cases = parser.add_mutually_exclusive_group()
+        cases.add_argument(
+            "--cases", type=int, default=0, metavar="N", help="Add N synthetic demo cases."
+        )
+        cases.add_argument(
+            "--cases-at-least",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Add only as many synthetic cases as are missing to reach N (idempotent).",
+        )
+        way = parser.add_mutually_exclusive_group()
+        way.add_argument(
+            "--through-services",
+            action="store_true",
+            help="Replay every step through the real services (default up to "
+            f"{SERVICES_LIMIT} cases).",
+        )
+        way.add_argument(
+            "--bulk", action="store_true", help="Insert the rows in batches (default above that)."
+        )
+        parser.add_argument(
+            "--seed", type=int, default=None, help="Random seed of the synthetic cases."
+        )
+        parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help=argparse_suppress)
 
     def handle(self, *args, force_demo_accounts=False, no_accounts=False, **options):
+        self._seed_network(force_demo_accounts=force_demo_accounts, no_accounts=no_accounts)
+        wanted = options["cases"]
+        if options["cases_at_least"]:
+            wanted = max(options["cases_at_least"] - demo_case_count(), 0)
+            if not wanted:
+                self.stdout.write(f"  demo cases: {options['cases_at_least']} already there")
+                return
+        if wanted:
+            self._seed_cases(wanted, options)
+
+    def _seed_cases(self, n: int, options) -> None:
+        through_services = options["through_services"] or (
+            not options["bulk"] and n <= SERVICES_LIMIT
+        )
+        start = time.monotonic()
+
+        def log(result):
+            rate = result.cases / max(time.monotonic() - start, 0.001)
+            self.stdout.write(f"  demo cases: {result.cases}/{n} ({rate:.0f}/s)")
+
+        result = demo_cases_add(
+            n,
+            seed=options["seed"],
+            through_services=through_services,
+            batch_size=options["batch_size"],
+            log=log if not through_services else None,
+        )
+        statuses = ", ".join(f"{k} {v}" for k, v in sorted(result.by_status.items()))
+        self.stdout.write(
+            f"  demo cases: +{result.cases} ({result.path}, {time.monotonic() - start:.1f} s; "
+            f"{result.events} events; {statuses})"
+        )
+
+    def _seed_network(self, *, force_demo_accounts, no_accounts):
         with_accounts = not no_accounts
         if with_accounts and not settings.DEBUG and not force_demo_accounts:
             raise CommandError(

@@ -1,0 +1,237 @@
+"""Read paths of the committee's workbench (DESIGN sections 4 and 6).
+
+Kept apart from ``routing/selectors.py`` (shared with the desk and the reports) so that the
+workbench's page-shaped reads do not churn the shared module. Every function starts from
+``case_scope``: a case outside the user's scope does not exist for them.
+"""
+
+import re
+from datetime import datetime, time, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from representatives.models import Area, Official, Role
+from routing.models import (
+    OPEN_STATUSES,
+    Case,
+    CaseEvent,
+    Category,
+    DeadlineLevel,
+    ExtensionRequest,
+    HandlingUnit,
+    MeetingDecision,
+    Notification,
+    ProgressMeeting,
+    Route,
+    SupervisionMilestone,
+    UpwardReport,
+)
+from routing.selectors import case_list_for_user, case_scope
+
+# What a list row shows; ``.only`` keeps the wide text columns (search_text, suggestion) out
+# of a page of 25 rows.
+LIST_FIELDS = (
+    "pk",
+    "status",
+    "route",
+    "summary",
+    "urgent",
+    "resolve_by",
+    "submission_count",
+    "created_at",
+    "area__name",
+    "category__name",
+    "unit__name",
+)
+
+
+def committee_official_or_404(user) -> Official:
+    """The signed-in user's committee-staff profile; 404 for everyone else (the workbench does
+    not exist for them)."""
+    official = getattr(user, "official", None) if user.is_authenticated else None
+    if (
+        official is None
+        or not user.is_active
+        or official.role != Role.COMMITTEE_STAFF
+        or not official.area_id
+    ):
+        raise Http404
+    return official
+
+
+def workbench_area_choices(official: Official) -> QuerySet:
+    """The areas under the official's own (districts, streets, communities), in tree order."""
+    return (
+        Area.objects.filter(path__startswith=official.area.path)
+        .exclude(pk=official.area_id)
+        .only("pk", "name", "level", "path")
+        .order_by("path")
+    )
+
+
+def workbench_case_list(user, *, queue: str = "all", since=None, until=None, **filters) -> QuerySet:
+    """``case_list_for_user`` with the list row's columns only.
+
+    The date filters are applied here as a half-open range on ``created_at`` (local midnight
+    to local midnight) rather than ``created_at__date``, so that the index on ``created_at``
+    serves them: a ``__date`` cast in the WHERE clause cannot use it.
+    """
+    qs = case_list_for_user(user, queue=queue, **filters)
+    if since:
+        qs = qs.filter(created_at__gte=timezone.make_aware(datetime.combine(since, time.min)))
+    if until:
+        end = timezone.make_aware(datetime.combine(until + timedelta(days=1), time.min))
+        qs = qs.filter(created_at__lt=end)
+    return qs.only(*LIST_FIELDS)
+
+
+def case_staff_detail(case: Case) -> dict:
+    """Everything the committee's case page shows besides the case row itself, in a fixed
+    number of queries however long the history is."""
+    from feedback.models import Submission
+
+    submissions = list(
+        Submission.objects.filter(case=case)
+        .select_related("area")
+        .defer("contact_name_encrypted", "contact_phone_encrypted", "secret", "idempotency_key")
+        .prefetch_related("photos")
+        .order_by("created_at", "pk")
+    )
+    events = list(
+        CaseEvent.objects.filter(case=case)
+        .select_related("actor")
+        .prefetch_related("attachments")
+        .order_by("created_at", "pk")
+    )
+    extensions = list(
+        ExtensionRequest.objects.filter(case=case)
+        .select_related("unit", "requested_by", "decided_by")
+        .order_by("-created_at")
+    )
+    suggestion = dict(case.suggestion or {})
+    if suggestion.get("route") in Route.values:
+        suggestion["route_label"] = Route(suggestion["route"]).label
+    if suggestion.get("deadline_level") in DeadlineLevel.values:
+        suggestion["deadline_level_label"] = DeadlineLevel(suggestion["deadline_level"]).label
+    if suggestion.get("confidence") is not None:
+        suggestion["percent"] = round(float(suggestion["confidence"]) * 100)
+    if suggestion.get("category"):
+        category = Category.objects.filter(slug=suggestion["category"]).first()
+        suggestion["category_name"] = category.name if category else suggestion["category"]
+    return {
+        "submissions": submissions,
+        "timeline": events,
+        "pending_extensions": [e for e in extensions if e.state == ExtensionRequest.State.PENDING],
+        "decided_extensions": [e for e in extensions if e.state != ExtensionRequest.State.PENDING],
+        "upward_report": UpwardReport.objects.filter(case=case).first(),
+        "milestones": list(SupervisionMilestone.objects.filter(case=case)),
+        "meeting_decisions": list(
+            MeetingDecision.objects.filter(case=case)
+            .select_related("meeting")
+            .order_by("-meeting__held_on", "-pk")
+        ),
+        "suggestion": suggestion,
+        "result_event": next(
+            (e for e in reversed(events) if e.kind == CaseEvent.Kind.RESULT), None
+        ),
+    }
+
+
+def committee_staff_users() -> QuerySet:
+    """Who may be named supervisor: active committee staff."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, official__role=Role.COMMITTEE_STAFF)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def active_units() -> QuerySet:
+    return HandlingUnit.objects.filter(is_active=True).only("pk", "name", "kind")
+
+
+REFERENCE = re.compile(r"^\s*(?:C-?)?0*(\d{1,12})\s*$", re.IGNORECASE)
+
+
+def parse_reference(text: str) -> int | None:
+    """C-000123, c123 or 123 → 123."""
+    match = REFERENCE.match(text or "")
+    return int(match.group(1)) if match else None
+
+
+def case_by_reference_for_user(user, text: str) -> Case | None:
+    """The case a person typed the reference of, if they may see it (None otherwise: a case
+    outside the scope and a missing one look the same)."""
+    pk = parse_reference(text)
+    scope = case_scope(user)
+    if pk is None or scope is None:
+        return None
+    return Case.objects.filter(scope, pk=pk).first()
+
+
+def cases_in_scope(user, ids) -> QuerySet:
+    scope = case_scope(user)
+    if scope is None:
+        return Case.objects.none()
+    return Case.objects.filter(scope, pk__in=list(ids))
+
+
+def cases_for_bulk_triage(user, ids) -> tuple[list[Case], dict, dict]:
+    """The chosen cases still waiting for triage, with the categories and units their
+    suggestions name (three queries whatever the number of cases)."""
+    from routing.models import TRIAGE_STATUSES
+
+    cases = list(
+        cases_in_scope(user, ids)
+        .filter(status__in=TRIAGE_STATUSES)
+        .only("pk", "status", "suggestion", "route")
+        .order_by("pk")
+    )
+    slugs = {c.suggestion.get("category") for c in cases if c.suggestion.get("category")}
+    unit_ids = {c.suggestion.get("unit_id") for c in cases if c.suggestion.get("unit_id")}
+    categories = {c.slug: c for c in Category.objects.filter(slug__in=slugs)}
+    units = {u.pk: u for u in HandlingUnit.objects.filter(pk__in=unit_ids, is_active=True)}
+    return cases, categories, units
+
+
+def meeting_candidates(user, *, extra_ids=(), limit: int = 40) -> list[Case]:
+    """The open overdue or supervised cases in scope (most overdue first), plus any picked by
+    reference: what a progress meeting reviews."""
+    scope = case_scope(user)
+    if scope is None:
+        return []
+    now = timezone.now()
+    stuck = Q(status__in=OPEN_STATUSES) & (Q(resolve_by__lt=now) | Q(supervisor__isnull=False))
+    picked = Q(pk__in=list(extra_ids))
+    return list(
+        Case.objects.filter(scope)
+        .filter(stuck | picked)
+        .select_related("area", "unit")
+        .only(*LIST_FIELDS)
+        .order_by("resolve_by", "pk")[:limit]
+    )
+
+
+def meeting_list_for_user(official: Official) -> QuerySet:
+    """Meetings held for the official's area or anywhere under it, newest first."""
+    return (
+        ProgressMeeting.objects.filter(
+            Q(area__path__startswith=official.area.path) | Q(created_by=official.user_id)
+        )
+        .select_related("area")
+        .annotate(decision_count=Count("decisions"))
+        .order_by("-held_on", "-pk")
+    )
+
+
+def notification_list_for_user(user) -> QuerySet:
+    """The user's in-app notices, newest first."""
+    return (
+        Notification.objects.filter(user=user, channel=Notification.Channel.IN_APP)
+        .select_related("case")
+        .only("pk", "template", "created_at", "case_id", "case__summary")
+        .order_by("-created_at", "-pk")
+    )
