@@ -292,8 +292,8 @@ class Engine:
 
         jieba.setLogLevel(logging.WARNING)
         self.rules = rules
-        # A private tokenizer: the rule words must not change how search (which uses jieba's
-        # global tokenizer) segments case texts.
+        # A private tokenizer, so that the rule words do not leak into jieba's global one;
+        # the workbench's search reuses it (it cuts 路灯不亮 as 路灯/不/亮).
         self.tokenizer = jieba.Tokenizer()
         self.tokenizer.initialize()
         plain, gapped = set(), set()

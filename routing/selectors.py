@@ -1,5 +1,6 @@
 """Read paths of the routing app: cases scoped to who is asking (DESIGN section 6)."""
 
+import re
 from datetime import timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -146,13 +147,24 @@ def case_list_for_user(
 
 
 def search_tokens(text: str) -> list[str]:
-    """The words of a search, segmented with jieba so that 路灯不亮 finds 路灯一直不亮."""
-    import jieba
+    """The words of a search, each of which a case's text must contain.
+
+    Segmented with the classifier's tokenizer, which knows the domain's words and runs without
+    jieba's HMM: plain jieba cuts 路灯不亮 as 路/灯不亮, and 灯不亮 is not in 路灯一直不亮.
+    Single-character function words (的, 了 …) and punctuation are dropped.
+    """
+    from routing import classifier
 
     text = (text or "").strip()
     if not text:
         return []
-    tokens = [t.strip() for t in jieba.cut_for_search(text) if t.strip()]
-    # Keep the longest pieces: cut_for_search also yields their sub-words.
-    tokens = [t for t in tokens if not any(t != o and t in o for o in tokens)]
+    tokens = [
+        t
+        for t in (t.strip() for t in classifier.engine().tokenizer.cut(text, HMM=False))
+        if t and _WORDISH.search(t) and t not in _SEARCH_STOP_CHARS
+    ]
     return list(dict.fromkeys(tokens))[:8]
+
+
+_WORDISH = re.compile(r"\w")
+_SEARCH_STOP_CHARS = frozenset("的了在是和与及或也都就吗呢啊吧把被给对从向")

@@ -10,6 +10,11 @@ urlpatterns = [
     path("work/cases/<int:pk>/", views.case_detail, name="case-detail"),
     path("work/cases/<int:pk>/triage/", views.case_triage_view, name="case-triage"),
     path(
+        "work/cases/<int:pk>/contact/<int:submission_pk>/",
+        views.case_contact_reveal_view,
+        name="case-contact-reveal",
+    ),
+    path(
         "work/cases/<int:pk>/review/approve/",
         views.case_review_approve_view,
         name="case-review-approve",

@@ -10,10 +10,10 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -352,6 +352,35 @@ def _act(request, case, form_class, perform, done, *, form_kwargs=None):
     # Show the case as it is now (another person may have just moved it).
     case = get_case_for_user_or_404(request.user, case.pk)
     return _case_page(request, case, failed=form, status=400)
+
+
+@login_required
+@require_POST
+def case_contact_reveal_view(request, pk, submission_pk):
+    """Show the committee the contact details of one resident of the case (e.g. to call them
+    before publishing a reply); every view is logged. POST-only: a deliberate act."""
+    from feedback.models import Submission
+    from feedback.services.contact import submission_contact_reveal
+
+    case = _case_and_official(request, pk)
+    submission = get_object_or_404(Submission.objects.filter(case=case), pk=submission_pk)
+    try:
+        contact = submission_contact_reveal(submission=submission, user=request.user)
+    except PermissionDenied:
+        raise Http404 from None
+    response = render(
+        request,
+        "feedback/contact.html",
+        {
+            "submission": submission,
+            "contact": contact,
+            "back_url": reverse("routing:case-detail", args=[case.pk]),
+            "back_label": _("Back to the case"),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 @login_required

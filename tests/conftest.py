@@ -52,10 +52,12 @@ def _clear_cache():
 
     from feedback import reference
     from representatives.selectors import forget_all_tokens
+    from routing import classifier
 
     cache.clear()
     reference.clear()
     forget_all_tokens()
+    classifier.clear_cache()
     yield
 
 

@@ -43,6 +43,12 @@ AUDIENCES = {
     # A case's page and actions: committee staff whose area contains the case.
     "committee_case": {"committee_city", "committee_street"},
     "signed_in": set(ROLES) - {"anonymous"},
+    # The handling units' desk: any unit's staff; a case on it: the unit it was sent to.
+    "unit": {"unit_of_the_case", "unit_other"},
+    "unit_case": {"unit_of_the_case"},
+    # A case that came in through a representative's code (or their station's): the
+    # representative and the station's staff.
+    "representative_case": {"representative_own", "station_staff"},
 }
 
 
@@ -85,6 +91,22 @@ PAGES = [
     Page("routing:meeting-new", audience="committee"),
     Page("routing:meeting-new", "POST", audience="committee"),
     Page("routing:inbox", audience="signed_in"),
+    Page(
+        "routing:case-contact-reveal",
+        "POST",
+        lambda w: [w.case.pk, w.case.submissions.get().pk],
+    ),
+    Page("routing:desk", audience="unit"),
+    Page("routing:desk-case", args=_case, audience="unit_case"),
+    Page("routing:desk-accept", "POST", _case, audience="unit_case"),
+    Page("routing:desk-return", "POST", _case, audience="unit_case"),
+    Page("routing:desk-progress", "POST", _case, audience="unit_case"),
+    Page("routing:desk-extension", "POST", _case, audience="unit_case"),
+    Page("routing:desk-respond", "POST", _case, audience="unit_case"),
+    Page("routing:desk-forward", "POST", _case, audience="unit_case"),
+    Page("routing:rep-case", args=_case, audience="representative_case"),
+    Page("routing:rep-case-reply", "POST", _case, audience="representative_case"),
+    Page("routing:rep-case-decline", "POST", _case, audience="representative_case"),
 ]
 
 

@@ -212,6 +212,30 @@ def test_workbench_search_finds_a_chinese_word(client, clerk, site):
     assert rubbish.reference in other.text and lamp.reference not in other.text
 
 
+def test_workbench_search_matches_words_not_the_exact_phrase(client, clerk, site):
+    lamp = open_case(site.area, site=site)  # 路灯一直不亮
+    client.force_login(clerk)
+    assert lamp.reference in client.get("/work/", {"queue": "all", "q": "路灯不亮"}).text
+    assert lamp.reference in client.get("/work/", {"queue": "all", "q": "的路灯，"}).text
+    assert lamp.reference not in client.get("/work/", {"queue": "all", "q": "路灯坏了"}).text
+
+
+@pytest.mark.parametrize(
+    ("query", "tokens"),
+    [
+        ("路灯不亮", ["路灯", "不", "亮"]),
+        ("  拖欠工资 ", ["拖欠工资"]),
+        ("小区的路灯！", ["小区", "路灯"]),
+        ("", []),
+        ("，。", []),
+    ],
+)
+def test_search_tokens(query, tokens):
+    from routing.selectors import search_tokens
+
+    assert search_tokens(query) == tokens
+
+
 def test_workbench_query_count_does_not_grow_with_rows(client, clerk, site, unit):
     def seed(n):
         for _ in range(n):
@@ -296,6 +320,45 @@ def test_case_page_shows_everything_with_contact_masked(client, clerk, dispatche
     assert "晓燕" in text and "司马" in text  # staff see actor names in the timeline
     assert said(page, "Sent to the handling unit")
     assert 'name="triage-route"' not in text  # no triage on a dispatched case
+
+
+def test_committee_reveals_contact_on_purpose_and_each_view_is_logged(
+    client, clerk, dispatched, other_street_clerk
+):
+    from feedback.models import ContactAccess
+
+    submission = dispatched.submissions.get()
+    reveal = f"/work/cases/{dispatched.pk}/contact/{submission.pk}/"
+    client.force_login(clerk)
+    assert client.get(reveal).status_code == 405  # a deliberate POST, never a link
+    page = client.post(reveal)
+    assert page.status_code == 200
+    assert PHONE in page.text and "王秀兰" in page.text
+    assert page["Cache-Control"] == "no-store"
+    assert f"/work/cases/{dispatched.pk}/" in page.text  # back to the case
+    assert ContactAccess.objects.filter(submission=submission, user=clerk).count() == 1
+    client.post(reveal)
+    assert ContactAccess.objects.filter(submission=submission, user=clerk).count() == 2
+    # Another street's clerk: the case does not exist for them, and nothing is logged.
+    client.force_login(other_street_clerk)
+    assert client.post(reveal).status_code == 404
+    assert not ContactAccess.objects.filter(user=other_street_clerk).exists()
+
+
+def test_contact_of_an_anonymous_resident_cannot_be_revealed(client, clerk, site):
+    anonymous, _created = submission_create(
+        key=uuid.uuid4(),
+        source=IntakeSource(channel=Channel.SITE_QR, site=site),
+        area_id=site.area_id,
+        text=TEXT,
+        request_type="help",
+    )
+    client.force_login(clerk)
+    page = client.get(url(Case.objects.get(pk=anonymous.case_id)))
+    assert "contact/" not in page.text
+    assert (
+        client.post(f"/work/cases/{anonymous.case_id}/contact/{anonymous.pk}/").status_code == 404
+    )
 
 
 def test_case_page_query_count_does_not_grow_with_events(client, clerk, in_progress, unit_staff):
