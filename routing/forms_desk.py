@@ -12,33 +12,16 @@ from django.utils.translation import gettext_lazy as _
 
 from feedback.forms import MultiplePhotoField
 from feedback.photos import clean_photo
+from routing.forms_common import TEXTAREA, ServiceForm
 from routing.models import CaseStatus
 from routing.selectors_desk import forward_unit_choices
-from routing.services.transition import IllegalTransition
-
-TEXTAREA = {"rows": 4}
 
 
-class DeskForm(forms.Form):
-    error_field: str | None = None
-
-    def attach(self, error: ValidationError) -> None:
-        """Put a service's ``ValidationError`` next to the field it concerns. A case that moved
-        under the person's feet is about the page, not a field: it goes on top."""
-        if isinstance(error, IllegalTransition):
-            self.add_error(None, error)
-        elif hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                self.add_error(field if field in self.fields else self.error_field, errors)
-        else:
-            self.add_error(self.error_field, error)
-
-
-class AcceptForm(DeskForm):
+class AcceptForm(ServiceForm):
     prefix = "accept"
 
 
-class ReturnForm(DeskForm):
+class ReturnForm(ServiceForm):
     prefix = "return"
     error_field = "reason"
 
@@ -55,24 +38,7 @@ class ReturnForm(DeskForm):
     )
 
 
-class ProgressForm(DeskForm):
-    prefix = "progress"
-    error_field = "note"
-
-    note = forms.CharField(
-        label=_("Progress note"),
-        max_length=2000,
-        widget=forms.Textarea(attrs=TEXTAREA),
-        error_messages={"required": _("Write the progress note.")},
-    )
-    is_public = forms.BooleanField(
-        label=_("The resident may read this note"),
-        help_text=_("Leave unticked for a note only the committee and your unit see."),
-        required=False,
-    )
-
-
-class ExtensionForm(DeskForm):
+class ExtensionForm(ServiceForm):
     prefix = "extension"
     error_field = "new_resolve_by"
 
@@ -94,7 +60,7 @@ class ExtensionForm(DeskForm):
     )
 
 
-class ResultForm(DeskForm):
+class ResultForm(ServiceForm):
     prefix = "result"
     error_field = "result"
 
@@ -127,7 +93,7 @@ class ResultForm(DeskForm):
         return cleaned
 
 
-class ForwardForm(DeskForm):
+class ForwardForm(ServiceForm):
     prefix = "forward"
     error_field = "unit"
 
@@ -149,7 +115,7 @@ class ForwardForm(DeskForm):
         self.fields["unit"].queryset = forward_unit_choices()
 
 
-class DirectReplyForm(DeskForm):
+class DirectReplyForm(ServiceForm):
     prefix = "reply"
     error_field = "reply"
 
@@ -162,7 +128,7 @@ class DirectReplyForm(DeskForm):
     )
 
 
-class NotAcceptForm(DeskForm):
+class NotAcceptForm(ServiceForm):
     prefix = "decline"
     error_field = "reply"
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from routing.forms_common import TEXTAREA, ServiceForm
 from routing.models import (
     TRIAGE_STATUSES,
     CaseStatus,
@@ -24,9 +25,7 @@ from routing.selectors_work import (
     committee_staff_users,
     workbench_area_choices,
 )
-from routing.services.transition import IllegalTransition
 
-TEXTAREA = {"rows": 4}
 ANY = _("Any")
 
 
@@ -40,24 +39,6 @@ class DateInput(forms.DateInput):
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.username
-
-
-class WorkForm(forms.Form):
-    error_field: str | None = None
-
-    def attach(self, error: ValidationError) -> None:
-        """Put a service's ``ValidationError`` next to the field it concerns. A case that moved
-        under the person's feet is about the page, not a field: it goes on top."""
-        if isinstance(error, IllegalTransition):
-            self.add_error(None, error)
-        elif hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                self.add_error(field if field in self.fields else self.error_field, errors)
-        else:
-            self.add_error(self.error_field, error)
-
-
-# --- The list ---------------------------------------------------------------------------------
 
 
 class CaseFilterForm(forms.Form):
@@ -117,7 +98,7 @@ class BulkAcceptForm(forms.Form):
 # --- The case page's actions -------------------------------------------------------------------
 
 
-class TriageForm(WorkForm):
+class TriageForm(ServiceForm):
     prefix = "triage"
     error_field = "route"
 
@@ -184,7 +165,7 @@ class TriageForm(WorkForm):
         }
 
 
-class ReasonForm(WorkForm):
+class ReasonForm(ServiceForm):
     error_field = "reason"
     reason = forms.CharField(
         label=_("Reason"),
@@ -194,7 +175,7 @@ class ReasonForm(WorkForm):
     )
 
 
-class ReviewApproveForm(WorkForm):
+class ReviewApproveForm(ServiceForm):
     prefix = "approve"
     error_field = "note"
     note = forms.CharField(
@@ -209,7 +190,7 @@ class ReviewSendBackForm(ReasonForm):
     prefix = "review_back"
 
 
-class VerifyPublishForm(WorkForm):
+class VerifyPublishForm(ServiceForm):
     prefix = "publish"
     error_field = "reply"
     reply = forms.CharField(
@@ -231,7 +212,7 @@ class VerifySendBackForm(ReasonForm):
     )
 
 
-class ExtensionDecideForm(WorkForm):
+class ExtensionDecideForm(ServiceForm):
     prefix = "extension"
     error_field = "note"
     decision = forms.ChoiceField(
@@ -248,7 +229,7 @@ class ExtensionDecideForm(WorkForm):
     )
 
 
-class SuperviseForm(WorkForm):
+class SuperviseForm(ServiceForm):
     prefix = "supervise"
     error_field = "reason"
     supervisor = StaffChoiceField(
@@ -268,7 +249,7 @@ class SuperviseForm(WorkForm):
         self.fields["supervisor"].queryset = committee_staff_users()
 
 
-class MilestoneForm(WorkForm):
+class MilestoneForm(ServiceForm):
     prefix = "milestone"
     error_field = "title"
     title = forms.CharField(
@@ -277,7 +258,7 @@ class MilestoneForm(WorkForm):
     due_on = forms.DateField(label=_("Due on"), widget=DateInput)
 
 
-class MilestoneDoneForm(WorkForm):
+class MilestoneDoneForm(ServiceForm):
     prefix = "done"
     done_on = forms.DateField(label=_("Done on"), required=False, widget=DateInput)
 
@@ -285,7 +266,7 @@ class MilestoneDoneForm(WorkForm):
         return self.cleaned_data.get("done_on") or timezone.localdate()
 
 
-class FollowUpForm(WorkForm):
+class FollowUpForm(ServiceForm):
     prefix = "follow_up"
     error_field = "note"
     note = forms.CharField(
@@ -296,23 +277,7 @@ class FollowUpForm(WorkForm):
     )
 
 
-class ProgressForm(WorkForm):
-    prefix = "progress"
-    error_field = "note"
-    note = forms.CharField(
-        label=_("Progress note"),
-        max_length=2000,
-        widget=forms.Textarea(attrs=TEXTAREA),
-        error_messages={"required": _("Write the progress note.")},
-    )
-    is_public = forms.BooleanField(
-        label=_("Show it to the resident"),
-        required=False,
-        help_text=_("Unticked, only staff and the unit see it."),
-    )
-
-
-class MergeForm(WorkForm):
+class MergeForm(ServiceForm):
     prefix = "merge"
     error_field = "into"
     into = forms.CharField(
@@ -333,7 +298,7 @@ class MergeForm(WorkForm):
         return case
 
 
-class NotAcceptForm(WorkForm):
+class NotAcceptForm(ServiceForm):
     prefix = "not_accept"
     error_field = "reply"
     reply = forms.CharField(
@@ -345,7 +310,7 @@ class NotAcceptForm(WorkForm):
     )
 
 
-class ReportUpwardForm(WorkForm):
+class ReportUpwardForm(ServiceForm):
     prefix = "upward"
     error_field = "body"
     body = forms.CharField(label=_("Reported to"), max_length=100)
@@ -353,7 +318,7 @@ class ReportUpwardForm(WorkForm):
     reported_on = forms.DateField(label=_("Reported on"), widget=DateInput)
 
 
-class UpwardReplyForm(WorkForm):
+class UpwardReplyForm(ServiceForm):
     prefix = "upward_reply"
     error_field = "reply"
     reply = forms.CharField(
@@ -368,7 +333,7 @@ class UpwardReplyForm(WorkForm):
 # --- Progress meetings -------------------------------------------------------------------------
 
 
-class MeetingForm(WorkForm):
+class MeetingForm(ServiceForm):
     error_field = "title"
     held_on = forms.DateField(label=_("Held on"), widget=DateInput)
     title = forms.CharField(label=_("Title"), max_length=200)

@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from representatives.models import Role
+from routing.forms_common import ProgressForm
 from routing.forms_desk import (
     AcceptForm,
     DirectReplyForm,
     ExtensionForm,
     ForwardForm,
     NotAcceptForm,
-    ProgressForm,
     ResultForm,
     ReturnForm,
 )

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from representatives.models import Role
+from routing.forms_common import ProgressForm
 from routing.forms_work import (
     BulkAcceptForm,
     CaseFilterForm,
@@ -32,7 +33,6 @@ from routing.forms_work import (
     MilestoneDoneForm,
     MilestoneForm,
     NotAcceptForm,
-    ProgressForm,
     ReportUpwardForm,
     ReviewApproveForm,
     ReviewSendBackForm,

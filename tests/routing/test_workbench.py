@@ -737,3 +737,25 @@ def test_inbox_shows_notices_in_words_linked_to_the_right_page(
     assert theirs.context["items"][0]["url"] == f"/desk/cases/{new_case.pk}/"
     assert client.logout() is None
     assert client.get("/inbox/").status_code == 302
+
+
+def test_inbox_query_count_does_not_grow_with_notices(client, clerk, site):
+    def notices(n):
+        for _ in range(n):
+            Notification.objects.create(
+                channel=Notification.Channel.IN_APP,
+                template="case_supervised",
+                user=clerk,
+                case=open_case(site.area, site=site),
+                state=Notification.State.SENT,
+            )
+
+    client.force_login(clerk)
+    notices(2)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/inbox/").status_code == 200
+    notices(15)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/inbox/")
+    assert len(page.context["items"]) == 17
+    assert len(many) == len(few)
