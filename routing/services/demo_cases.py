@@ -1129,7 +1129,7 @@ class _CaseSim:
             site_id=plan.site.pk if plan.site else None,
             representative_id=plan.representative.pk if plan.representative else None,
             summary=plan.text[:200],
-            search_text=plan.text,
+            search_text=plan.text.lower(),
             submission_count=1,
             suggestion=plan.suggestion,
             created_at=plan.at,

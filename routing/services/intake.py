@@ -58,7 +58,7 @@ def case_open_for_submission(submission_id: int) -> Case | None:
         site_id=submission.site_id,
         representative_id=submission.representative_id,
         summary=submission.text[:200],
-        search_text=submission.text,
+        search_text=submission.text.lower(),
         submission_count=1,
         suggestion=case_suggestion(submission.text, submission.area),
     )
