@@ -31,6 +31,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models.signals import post_delete, post_save
 
+from representatives.units import city_unit_names
 from routing.models import DeadlineLevel, HandlingUnit, Route
 
 RULES_PATH = Path(__file__).resolve().parent / "data" / "classifier_rules.toml"
@@ -136,12 +137,8 @@ def _read_csv(name: str) -> list[dict]:
 def _taxonomy() -> dict[str, TaxonomyEntry]:
     entries = {}
     for row in _read_csv("taxonomy.csv"):
-        # The seed names city bodies 克拉玛依 + the taxonomy's 市… name (seed_units).
-        units = tuple(
-            f"克拉玛依{name}"
-            for name in row["typical_units_zh"].split("/")
-            if name.startswith("市")
-        )
+        # The names the seed gives them (seed_units).
+        units = tuple(city_unit_names(row["typical_units_zh"]))
         entries[row["slug"]] = TaxonomyEntry(
             slug=row["slug"],
             name=row["name_zh"],

@@ -155,11 +155,15 @@ class TriageForm(ServiceForm):
                 .first()
                 or category
             )
+        route = suggestion.get("route") or case.route or ""
+        # A transfer's department is the city government office's choice (its forward form
+        # starts at the suggested one); only a hand-off or supervision is sent to a unit here.
+        unit = suggestion.get("unit_id") if route in (Route.ASSIGN, Route.SUPERVISE) else None
         return {
             "expected_status": case.status,
-            "route": suggestion.get("route") or case.route or "",
+            "route": route,
             "category": category,
-            "unit": suggestion.get("unit_id") or case.unit_id,
+            "unit": unit or case.unit_id,
             "urgent": bool(suggestion.get("urgent")) or case.urgent,
             "supervisor": case.supervisor_id,
         }

@@ -98,7 +98,9 @@ def _case_page(request, case, *, failed=None, status=200):
     open_here = case.status in (S.DISPATCHED, S.IN_PROGRESS)
     forms = {
         "accept_form": AcceptForm(),
-        "forward_form": ForwardForm() if is_office and case.status == S.DISPATCHED else None,
+        "forward_form": ForwardForm(initial={"unit": (case.suggestion or {}).get("unit_id")})
+        if is_office and case.status == S.DISPATCHED
+        else None,
         "return_form": ReturnForm(initial={"expected_status": case.status}),
         "progress_form": ProgressForm(),
         "extension_form": ExtensionForm(),

@@ -64,6 +64,7 @@ from routing.selectors_work import (
 )
 from routing.services.extension import extension_request_decide
 from routing.services.meeting import meeting_record
+from routing.services.officials import committee_public_name
 from routing.services.supervision import (
     case_follow_up,
     case_supervise,
@@ -100,9 +101,7 @@ QUEUE_LABELS = {
 BULK_QUEUES = ("to_classify", "returned")
 
 
-def committee_name() -> str:
-    """How the committee signs what the resident reads: never a staff member's name."""
-    return _("Standing committee")
+committee_name = committee_public_name
 
 
 # --- The list ---------------------------------------------------------------------------------

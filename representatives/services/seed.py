@@ -25,6 +25,7 @@ from representatives.models import (
     Role,
     TokenStatus,
 )
+from representatives.units import city_unit_names
 from routing.models import HandlingUnit
 from routing.services.seed_templates import seed_reply_templates
 
@@ -142,9 +143,8 @@ def seed_units(report: SeedReport) -> None:
         if row["unit_type"] != "city-department":
             continue
         wanted.extend(
-            (f"克拉玛依{name}", HandlingUnit.Kind.CITY_DEPARTMENT, city)
-            for name in row["typical_units_zh"].split("/")
-            if name.startswith("市")
+            (name, HandlingUnit.Kind.CITY_DEPARTMENT, city)
+            for name in city_unit_names(row["typical_units_zh"])
         )
     wanted += [(name, kind, city) for name, kind in CITY_BODIES]
     have = set(HandlingUnit.objects.values_list("name", flat=True))

@@ -8,7 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from routing.models import CaseEvent, CaseStatus, ExtensionRequest
-from routing.services.officials import committee_staff_for, notify_users, unit_staff_for
+from routing.services.officials import (
+    committee_public_name,
+    committee_staff_for,
+    notify_users,
+    unit_staff_for,
+)
 from routing.services.workflow import _locked
 from routing.workdays import end_of_working_day
 
@@ -72,7 +77,7 @@ def extension_request_decide(
         kind=CaseEvent.Kind.EXTENSION,
         actor=actor,
         is_public=approve,
-        public_actor=_("Standing committee") if approve else "",
+        public_actor=committee_public_name() if approve else "",
         note=(
             _("New deadline: %(date)s") % {"date": request.new_resolve_by.isoformat()}
             if approve

@@ -1,11 +1,22 @@
 """Who must hear about a step of a case, and the in-app + e-mail notices they get."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from representatives.models import Role
 from routing.models import Notification
 from routing.services.notify import notification_enqueue
+
+
+def committee_public_name() -> str:
+    """How the committee signs what residents read (never a staff member's name). Stored on
+    the event, so it is written in the site's language whatever language the staff member's
+    screen is in."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("Standing committee")
 
 
 def committee_staff_for(case):

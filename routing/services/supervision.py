@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from routing.models import CaseEvent, Route, SupervisionMilestone
-from routing.services.officials import notify_users
+from routing.services.officials import committee_public_name, notify_users
 from routing.services.workflow import _locked
 
 
@@ -32,7 +32,7 @@ def case_supervise(*, case_id: int, actor, supervisor, reason: str):
         kind=CaseEvent.Kind.SUPERVISION,
         actor=actor,
         is_public=True,
-        public_actor=_("Standing committee"),
+        public_actor=committee_public_name(),
         note="",
     )
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.SUPERVISION, actor=actor, note=reason)

@@ -219,8 +219,19 @@ def case_forward(*, case_id: int, actor, unit: HandlingUnit, note: str = "") -> 
         actor=actor,
         public_actor=unit.name,
         is_public=True,
-        note=note,
     )
+    if note:
+        # The office's word to the department is internal: the resident reads only where the
+        # case went.
+        CaseEvent.objects.create(
+            case=case,
+            kind=CaseEvent.Kind.PROGRESS,
+            from_status=case.status,
+            to_status=case.status,
+            actor=actor,
+            is_public=False,
+            note=note,
+        )
     notify_users(users=unit_staff_for(unit), case=case, template="case_dispatched")
     return case
 

@@ -397,13 +397,18 @@ def test_the_city_government_office_forwards_a_transfer(client, site, clerk, are
     department_staff = make_official(
         Role.UNIT_STAFF, username="department", area=areas[0], unit=department
     )
-    case = triage(open_case(site.area, site=site), clerk, route=Route.TRANSFER)
+    case = open_case(site.area, site=site)
+    case.suggestion = {**(case.suggestion or {}), "unit_id": department.pk}
+    case.save(update_fields=["suggestion"])
+    case = triage(case, clerk, route=Route.TRANSFER)
     case = case_review_approve(case_id=case.pk, actor=clerk)
     assert case.unit == office and case.status == CaseStatus.DISPATCHED
 
     client.force_login(office_staff)
     page = client.get(url("", case))
     assert page.context["can_forward"] and not page.context["can_accept"]
+    # The classifier's department is chosen already; the office may pick another.
+    assert page.context["forward_form"]["unit"].value() == department.pk
     choices = list(page.context["forward_form"].fields["unit"].queryset)
     assert department in choices and office not in choices
     assert all(u.is_active for u in choices)

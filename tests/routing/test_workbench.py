@@ -382,6 +382,16 @@ def test_triage_form_is_prefilled_from_the_suggestion(client, clerk, new_case):
     assert form.initial["expected_status"] == CaseStatus.NEW
 
 
+def test_a_suggested_transfer_does_not_prefill_a_unit_the_triage_would_ignore(
+    client, clerk, new_case, unit
+):
+    new_case.suggestion = {**SUGGESTION, "route": "transfer", "unit_id": unit.pk}
+    new_case.save(update_fields=["suggestion"])
+    client.force_login(clerk)
+    form = client.get(url(new_case)).context["triage_form"]
+    assert form.initial["route"] == "transfer" and form.initial["unit"] is None
+
+
 def test_triage_dispatches_to_the_unit(client, clerk, new_case, unit):
     client.force_login(clerk)
     response = client.post(

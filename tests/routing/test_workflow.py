@@ -11,6 +11,7 @@ from django.utils import timezone
 from PIL import Image
 
 from feedback.models import Satisfaction, Submission
+from feedback.selectors import case_public_timeline
 from feedback.services.rate import case_rate
 from feedback.services.submit import IntakeSource, submission_create
 from representatives.models import Role
@@ -183,8 +184,17 @@ def test_transfer_route_through_review_office_and_department(
     assert case.status == CaseStatus.DISPATCHED and case.unit == bodies["office"]
     office_staff = make_official(Role.UNIT_STAFF, unit=bodies["office"])
     dept_staff = make_official(Role.UNIT_STAFF, unit=bodies["department"])
-    case = workflow.case_forward(case_id=case.pk, actor=office_staff, unit=bodies["department"])
+    case = workflow.case_forward(
+        case_id=case.pk,
+        actor=office_staff,
+        unit=bodies["department"],
+        note="请住建局牵头，三日内回复",
+    )
     assert case.status == CaseStatus.DISPATCHED and case.unit == bodies["department"]
+    # The resident reads where the case went, not what the office told the department.
+    public = [e.note for e in case_public_timeline(case)]
+    assert "请住建局牵头，三日内回复" not in public
+    assert case.events.filter(is_public=False, note="请住建局牵头，三日内回复").exists()
     assert Notification.objects.filter(user=dept_staff, template="case_dispatched").exists()
     case = workflow.case_accept(case_id=case.pk, actor=dept_staff)
     case = workflow.case_respond(case_id=case.pk, actor=dept_staff, result="已督促供热企业调整")
