@@ -74,6 +74,7 @@ DEPARTMENT = "克拉玛依市住房和城乡建设局"
 # What staff write: the internal notes must never reach the resident.
 TRIAGE_NOTE = "市政道路信号灯故障，按转办处理。"
 APPROVE_NOTE = "同意转办，请市政府办公室尽快分派。"
+OFFICE_NOTE = "请住建局牵头办理，三日内回复市政府办公室。"
 PROGRESS_NOTE = "已安排维修人员到现场检修信号灯控制箱，预计两天内修复。"
 RESULT = "已更换交叉口信号灯控制箱和两组灯头，信号灯恢复正常运行，现场复查无异常。"
 REPLY = (
@@ -439,6 +440,7 @@ def test_a_transferred_case_goes_through_every_desk_and_back_to_the_resident(
     unit_select = office_page.locator(f"{forward_form} select[name='forward-unit']")
     unit_select.select_option(label=DEPARTMENT)
     expect(unit_select.locator("option:checked")).to_have_text(DEPARTMENT)
+    office_page.locator(f"{forward_form} textarea[name='forward-note']").fill(OFFICE_NOTE)
     # Bodies, never staff; and no trace of the resident's contact, not even masked.
     _no_private(
         office_page,
@@ -475,6 +477,7 @@ def test_a_transferred_case_goes_through_every_desk_and_back_to_the_resident(
     expect(dept_page.locator("form[action$='/forward/']")).to_have_count(0)
     dept_history = dept_page.locator("ol.timeline")
     expect(dept_history).to_contain_text(office.name)  # the office forwarded it
+    expect(dept_history).to_contain_text(OFFICE_NOTE)  # and its note is for the department
     _no_private(
         dept_page,
         RESIDENT_MOBILE,
@@ -513,7 +516,7 @@ def test_a_transferred_case_goes_through_every_desk_and_back_to_the_resident(
     expect(progress.locator(".meta")).to_have_text(DEPARTMENT)
     expect(resident.locator("main .deadline")).to_contain_text(DEPARTMENT)
     expect(resident.locator("form[action$='/rate/']")).to_have_count(0)
-    _no_private(resident, TRIAGE_NOTE, APPROVE_NOTE, *staff_names, *staff_usernames)
+    _no_private(resident, TRIAGE_NOTE, APPROVE_NOTE, OFFICE_NOTE, *staff_names, *staff_usernames)
     _screen(resident, artifacts_dir, report, "13-resident-in-progress")
 
     result_form = "form[action$='/result/']"
