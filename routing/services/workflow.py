@@ -209,6 +209,7 @@ def case_forward(*, case_id: int, actor, unit: HandlingUnit, note: str = "") -> 
         UnitKind.PROCURATORATE,
     ):
         raise ValidationError({"unit": _("Choose a city department.")})
+    office = case.unit
     case.unit = unit
     case.save(update_fields=["unit", "updated_at"])
     CaseEvent.objects.create(
@@ -229,6 +230,7 @@ def case_forward(*, case_id: int, actor, unit: HandlingUnit, note: str = "") -> 
             from_status=case.status,
             to_status=case.status,
             actor=actor,
+            public_actor=office.name if office is not None else "",
             is_public=False,
             note=note,
         )
