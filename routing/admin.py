@@ -1,10 +1,12 @@
 from django.contrib import admin
 
 from routing.models import (
+    CalendarDay,
     Case,
     CaseEvent,
     Category,
     ClassificationDecision,
+    DeadlineRule,
     ExtensionRequest,
     HandlingUnit,
     Notification,
@@ -109,3 +111,29 @@ class ReplyTemplateAdmin(admin.ModelAdmin):
 
     list_display = ["title", "category"]
     search_fields = ["title", "text"]
+
+
+@admin.register(DeadlineRule)
+class DeadlineRuleAdmin(admin.ModelAdmin):
+    """How long each deadline level allows; a change applies to deadlines set from then on
+    (within a minute in other processes)."""
+
+    list_display = [
+        "level",
+        "acknowledge_within",
+        "acknowledge_unit",
+        "resolve_within",
+        "resolve_unit",
+        "basis",
+    ]
+    list_editable = ["acknowledge_within", "acknowledge_unit", "resolve_within", "resolve_unit"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """Corrections of the official holiday calendar (e.g. next year's, before the package
+    update): a day off, or a make-up working day."""
+
+    list_display = ["day", "is_working_day", "note"]
+    list_filter = ["is_working_day"]
+    date_hierarchy = "day"

@@ -531,3 +531,57 @@ class ReplyTemplate(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class DeadlineRule(models.Model):
+    """How fast a deadline level must be acknowledged and resolved. Seeded from deadlines.csv
+    (``seed_demo``); administrators edit it. A level without a row uses deadlines.csv."""
+
+    class Unit(models.TextChoices):
+        HOURS = "hours", _("hours (on the clock)")
+        WORKING_DAYS = "working_days", _("working days")
+        MONTHS = "months", _("months")
+
+    level = models.CharField(_("deadline level"), max_length=12, choices=DeadlineLevel, unique=True)
+    acknowledge_within = models.PositiveSmallIntegerField(
+        _("acknowledge within"), help_text=_("0 working days: the same working day.")
+    )
+    acknowledge_unit = models.CharField(_("unit"), max_length=12, choices=Unit)
+    resolve_within = models.PositiveSmallIntegerField(_("resolve within"))
+    resolve_unit = models.CharField(_("unit"), max_length=12, choices=Unit)
+    basis = models.CharField(_("basis"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("deadline rule")
+        verbose_name_plural = _("deadline rules")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(acknowledge_unit__in=["hours", "working_days", "months"])
+                & Q(resolve_unit__in=["hours", "working_days", "months"]),
+                name="deadline_rule_units_valid",
+            )
+        ]
+
+    def __str__(self):
+        return self.get_level_display()
+
+
+class CalendarDay(models.Model):
+    """An administrator's correction of the official calendar: a holiday or a make-up working
+    day (调休) that ``chinesecalendar`` does not know yet, e.g. next year's schedule, published
+    by the State Council late in the year."""
+
+    day = models.DateField(_("day"), unique=True)
+    is_working_day = models.BooleanField(
+        _("working day"), help_text=_("Ticked: a make-up working day. Unticked: a day off.")
+    )
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["day"]
+
+    def __str__(self):
+        return self.day.isoformat()

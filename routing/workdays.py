@@ -1,25 +1,119 @@
-"""Working days in mainland China: weekends, public holidays and make-up working days (调休).
+"""Working days in mainland China and the deadlines counted on them.
 
-Holidays come from ``chinesecalendar``, which carries the State Council's published schedule.
-A year it does not know yet (the schedule is published each November) falls back to
-Monday–Friday, so deadlines never fail; the library's update adds the holidays.
+A day is a working day as the State Council's schedule says (weekends, public holidays and the
+make-up working days, 调休), from ``chinesecalendar``; administrators correct or add days in
+``CalendarDay`` (the next year's schedule is published late in the year, before the package
+knows it). A year neither knows falls back to Monday–Friday, so deadlines never fail.
+
+How long each deadline level allows is ``DeadlineRule`` (editable), else deadlines.csv.
+Both tables are small and read at most once a minute per process (and at once after an edit
+in this process), so counting days costs no query.
 """
 
+import csv
+import re
+import threading
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from time import monotonic
 
 import chinese_calendar
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from routing.models import DeadlineLevel
+from routing.models import CalendarDay, DeadlineRule
 
 # Deadlines fall at the end of the office day (deadlines.csv: "same working day").
 END_OF_DAY = time(18, 0)
+CACHE_SECONDS = 60
+DEADLINES_CSV = (
+    Path(__file__).resolve().parent.parent / "representatives" / "data" / "deadlines.csv"
+)
+
+Unit = DeadlineRule.Unit
+
+
+@dataclass(frozen=True)
+class Limit:
+    acknowledge_within: int
+    acknowledge_unit: str
+    resolve_within: int
+    resolve_unit: str
+
+
+def parse_duration(text: str) -> tuple[int, str]:
+    """deadlines.csv's wording: "2 hours", "same working day", "10 working days", "3 months
+    (extendable once to 6 months)" → (amount, unit)."""
+    text = text.strip().lower()
+    if text.startswith("same working day"):
+        return 0, Unit.WORKING_DAYS
+    match = re.match(r"(\d+)\s+(hour|working day|month)s?\b", text)
+    if match is None:
+        raise ValueError(f"deadlines.csv: cannot read the duration {text!r}")
+    unit = {"hour": Unit.HOURS, "working day": Unit.WORKING_DAYS, "month": Unit.MONTHS}
+    return int(match.group(1)), unit[match.group(2)]
+
+
+def default_limits() -> dict[str, Limit]:
+    """The limits of deadlines.csv, by level."""
+    with DEADLINES_CSV.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    limits = {}
+    for row in rows:
+        ack, ack_unit = parse_duration(row["acknowledge_within"])
+        res, res_unit = parse_duration(row["resolve_within"])
+        limits[row["level"]] = Limit(ack, ack_unit, res, res_unit)
+    return limits
+
+
+DEFAULT_LIMITS = default_limits()
+
+
+class _Cache:
+    """Overrides and rules, loaded together and kept for ``CACHE_SECONDS``."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.loaded_at = None
+        self.days: dict[date, bool] = {}
+        self.limits: dict[str, Limit] = {}
+
+    def get(self) -> "_Cache":
+        now = monotonic()
+        if self.loaded_at is None or now - self.loaded_at > CACHE_SECONDS:
+            with self.lock:
+                self.days = dict(CalendarDay.objects.values_list("day", "is_working_day"))
+                self.limits = {
+                    rule.level: Limit(
+                        rule.acknowledge_within,
+                        rule.acknowledge_unit,
+                        rule.resolve_within,
+                        rule.resolve_unit,
+                    )
+                    for rule in DeadlineRule.objects.all()
+                }
+                self.loaded_at = now
+        return self
+
+    def clear(self, **_kwargs) -> None:
+        self.loaded_at = None
+
+
+_cache = _Cache()
+clear_cache = _cache.clear
+for _model in (CalendarDay, DeadlineRule):
+    post_save.connect(_cache.clear, sender=_model, dispatch_uid=f"workdays-{_model.__name__}")
+    post_delete.connect(_cache.clear, sender=_model, dispatch_uid=f"workdays-{_model.__name__}-d")
 
 
 def is_working_day(day: date) -> bool:
+    corrected = _cache.get().days.get(day)
+    if corrected is not None:
+        return corrected
     try:
         return chinese_calendar.is_workday(day)
-    except NotImplementedError:  # a year beyond the library's schedule
+    except NotImplementedError:  # a year beyond the library's schedule and not corrected
         return day.weekday() < 5
 
 
@@ -51,25 +145,29 @@ def _add_months(day: date, months: int) -> date:
     raise ValueError(day)
 
 
+def limit_for(level: str) -> Limit:
+    limit = _cache.get().limits.get(level) or DEFAULT_LIMITS.get(level)
+    if limit is None:
+        raise ValueError(f"unknown deadline level {level!r}")
+    return limit
+
+
+def _after(start: datetime, amount: int, unit: str) -> datetime:
+    if unit == Unit.HOURS:  # on the clock, holidays included (urgent: 2 h / 24 h)
+        return start + timedelta(hours=amount)
+    today = timezone.localtime(start).date()
+    if unit == Unit.MONTHS:  # the same date N months on, or the next working day
+        return _end_of(add_working_days(_add_months(today, amount), 0))
+    return _end_of(add_working_days(today, amount))
+
+
 def deadlines_for(level: str, start: datetime) -> tuple[datetime, datetime]:
-    """(acknowledge by, resolve by) for a deadline level, counted from ``start``
-    (deadlines.csv)."""
-    local = timezone.localtime(start)
-    today = local.date()
-    if level == DeadlineLevel.URGENT:
-        return start + timedelta(hours=2), start + timedelta(hours=24)
-    if level == DeadlineLevel.IMMEDIATE:
-        return _end_of(add_working_days(today, 0)), _end_of(add_working_days(today, 2))
-    acknowledge = _end_of(add_working_days(today, 1))
-    if level == DeadlineLevel.GENERAL:
-        return acknowledge, _end_of(add_working_days(today, 10))
-    if level == DeadlineLevel.COMPLEX:
-        return acknowledge, _end_of(add_working_days(today, 15))
-    if level == DeadlineLevel.DIFFICULT:
-        return acknowledge, _end_of(add_working_days(_add_months(today, 3), 0))
-    if level == DeadlineLevel.REDO:
-        return acknowledge, _end_of(add_working_days(_add_months(today, 1), 0))
-    raise ValueError(f"unknown deadline level {level!r}")
+    """(acknowledge by, resolve by) for a deadline level, counted from ``start``."""
+    limit = limit_for(level)
+    return (
+        _after(start, limit.acknowledge_within, limit.acknowledge_unit),
+        _after(start, limit.resolve_within, limit.resolve_unit),
+    )
 
 
 def end_of_working_day(day: date) -> datetime:

@@ -52,12 +52,13 @@ def _clear_cache():
 
     from feedback import reference
     from representatives.selectors import forget_all_tokens
-    from routing import classifier
+    from routing import classifier, workdays
 
     cache.clear()
     reference.clear()
     forget_all_tokens()
     classifier.clear_cache()
+    workdays.clear_cache()
     yield
 
 

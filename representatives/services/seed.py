@@ -158,6 +158,30 @@ def seed_units(report: SeedReport) -> None:
 
 
 @transaction.atomic
+def seed_deadline_rules(report: SeedReport) -> None:
+    """The limits of deadlines.csv as editable rows (reference data)."""
+    from routing.models import DeadlineRule
+    from routing.workdays import DEFAULT_LIMITS
+
+    basis = {row["level"]: row["basis"] for row in _read_csv("deadlines.csv")}
+    have = set(DeadlineRule.objects.values_list("level", flat=True))
+    new = [
+        DeadlineRule(
+            level=level,
+            acknowledge_within=limit.acknowledge_within,
+            acknowledge_unit=limit.acknowledge_unit,
+            resolve_within=limit.resolve_within,
+            resolve_unit=limit.resolve_unit,
+            basis=basis.get(level, "")[:200],
+        )
+        for level, limit in DEFAULT_LIMITS.items()
+        if level not in have
+    ]
+    DeadlineRule.objects.bulk_create(new)
+    report.add("deadline rules", len(new))
+
+
+@transaction.atomic
 def seed_categories(report: SeedReport) -> None:
     """The matter categories of taxonomy.csv (reference data)."""
     from routing.models import Category
@@ -378,6 +402,7 @@ def seed_network(*, with_accounts: bool, password: str) -> SeedReport:
     seed_areas(report)
     seed_units(report)
     seed_categories(report)
+    seed_deadline_rules(report)
     seed_sites(report)
     seed_representatives(report)
     seed_codes(report)
