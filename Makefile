@@ -62,7 +62,7 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-.PHONY: bench bench-lists
+.PHONY: bench bench-lists bench-deadlines
 # Benchmarks (not tests): intake throughput vs a bare Django view, on gunicorn + PostgreSQL;
 # then the staff lists at 100,000 cases (about 1 minute on a rerun, plus ~2 minutes of seeding
 # the first time: the database liaison_bench_lists is kept between runs).
@@ -73,3 +73,7 @@ bench: install-dev messages
 # The staff lists alone: workbench queues and filters, case page, desk, /rep/, /inbox/.
 bench-lists: install-dev messages
 	$(BIN)/python bench/worklists.py
+
+# The deadline sweep over the same database: dry run and real sweep (rolled back), time and queries.
+bench-deadlines: install-dev messages
+	$(BIN)/python bench/deadlines.py

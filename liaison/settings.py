@@ -173,11 +173,21 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("OPEN_CASES_EVERY_SECONDS", default=5.0),
     },
     "resend-notifications": {"task": "routing.tasks.resend_notifications_task", "schedule": 60.0},
+    # The deadline sweep (routing.services.deadlines): reminders, due, overdue, escalation.
+    "deadline-sweep": {
+        "task": "routing.tasks.deadline_sweep_task",
+        "schedule": env.float("DEADLINE_SWEEP_EVERY_SECONDS", default=900.0),
+    },
     "clean-pending-photos": {
         "task": "feedback.tasks.clean_pending_photos_task",
         "schedule": 3600.0,
     },
 }
+
+# Deadlines: remind the unit this many working days before; escalate to supervised follow-up
+# this many working days after the resolution deadline.
+DEADLINE_REMIND_WORKING_DAYS = env.int("DEADLINE_REMIND_WORKING_DAYS", default=2)
+DEADLINE_ESCALATE_AFTER_WORKING_DAYS = env.int("DEADLINE_ESCALATE_AFTER_WORKING_DAYS", default=5)
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

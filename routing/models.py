@@ -285,6 +285,11 @@ class CaseEvent(models.Model):
         FOLLOW_UP = "follow_up", _("Follow-up")
         MEETING = "meeting", _("Progress meeting decision")
         MERGED = "merged", _("Merged")
+        # The deadline sweep (routing.services.deadlines).
+        REMINDER = "reminder", _("Deadline reminder (催办)")
+        DUE = "due", _("Deadline reached")
+        OVERDUE = "overdue", _("Overdue")
+        ESCALATED = "escalated", _("Escalated to supervised follow-up")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind)
@@ -585,3 +590,38 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return self.day.isoformat()
+
+
+class DeadlineAction(models.Model):
+    """What the deadline sweep did about one deadline of one case: each action happens once
+    per case, deadline and deadline value (an extension gives a new value, so new reminders).
+    The unique constraint is what makes two sweeps at once act once."""
+
+    class Deadline(models.TextChoices):
+        ACKNOWLEDGE = "acknowledge", _("acknowledgement")
+        RESOLVE = "resolve", _("resolution")
+
+    class Action(models.TextChoices):
+        REMINDED = "reminded", _("reminded")
+        DUE = "due", _("deadline reached")
+        OVERDUE = "overdue", _("overdue")
+        ESCALATED = "escalated", _("escalated")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadline_actions")
+    deadline = models.CharField(max_length=12, choices=Deadline)
+    action = models.CharField(max_length=10, choices=Action)
+    deadline_at = models.DateTimeField()
+    sweep = models.CharField(max_length=32, db_index=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("deadline action")
+        verbose_name_plural = _("deadline actions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "deadline", "action", "deadline_at"], name="deadline_action_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.deadline} {self.action}"

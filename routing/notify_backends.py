@@ -55,6 +55,14 @@ def staff_notice(template: str, case) -> str:
         "extension_requested": _("An extension was asked for case %(ref)s."),
         "extension_decided": _("The extension request for case %(ref)s was decided."),
         "case_replied": _("Case %(ref)s was replied to."),
+        "deadline_resolve_reminded": _("Case %(ref)s is due soon: please resolve it in time."),
+        "deadline_resolve_due": _("The deadline of case %(ref)s has passed."),
+        "deadline_resolve_overdue": _("Case %(ref)s is overdue."),
+        "deadline_resolve_escalated": _(
+            "Case %(ref)s is still open after the grace period and is now supervised: "
+            "name a supervisor."
+        ),
+        "deadline_acknowledge_overdue": _("Case %(ref)s was not accepted in time."),
     }
     return texts.get(template, _("Case %(ref)s was updated.")) % {"ref": reference}
 

@@ -51,3 +51,14 @@ def resend_notifications_task() -> int:
     for notification_id in ids:
         deliver_notification_task.delay(notification_id)
     return len(ids)
+
+
+@shared_task(acks_late=True)
+def deadline_sweep_task() -> dict[str, int]:
+    """Beat sweep: reminders, deadline notices, overdue flags and escalations, each once per
+    case and deadline (safe to run twice, or twice at once)."""
+    from routing.services.deadlines import deadline_sweep
+
+    counts = deadline_sweep()
+    logger.info("deadline sweep %s", counts)
+    return counts

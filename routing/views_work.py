@@ -50,6 +50,7 @@ from routing.models import (
     Route,
     SupervisionMilestone,
 )
+from routing.notify_backends import staff_notice
 from routing.selectors import QUEUES, get_case_for_user_or_404, queue_counts
 from routing.selectors_work import (
     case_staff_detail,
@@ -672,21 +673,6 @@ def meeting_new(request):
 
 # --- The inbox --------------------------------------------------------------------------------
 
-NOTICE_TEXT = {
-    "case_to_review": gettext_lazy("%(reference)s is waiting for committee review."),
-    "case_dispatched": gettext_lazy("%(reference)s was sent to your unit."),
-    "case_returned": gettext_lazy(
-        "%(reference)s was returned by the unit and needs routing again."
-    ),
-    "case_responded": gettext_lazy("%(reference)s: the result was reported and needs checking."),
-    "case_sent_back": gettext_lazy("%(reference)s was sent back: the result is not complete yet."),
-    "case_to_reply": gettext_lazy("%(reference)s is waiting for your direct reply."),
-    "case_supervised": gettext_lazy("%(reference)s is supervised, with you as supervisor."),
-    "extension_requested": gettext_lazy("%(reference)s: the unit asks for more time."),
-    "extension_decided": gettext_lazy("%(reference)s: the extension request was decided."),
-    "case_replied": gettext_lazy("%(reference)s was replied to."),
-}
-
 
 def case_link_name_for(user) -> str | None:
     """The page on which a user of this role opens a case."""
@@ -717,16 +703,13 @@ def inbox(request):
         request.GET.get("page")
     )
     link_name = case_link_name_for(request.user)
-    items = []
-    for notice in page:
-        reference = f"C-{notice.case_id:06d}" if notice.case_id else ""
-        text = NOTICE_TEXT.get(notice.template)
-        items.append(
-            {
-                "text": text % {"reference": reference} if text else notice.template,
-                "summary": notice.case.summary if notice.case_id else "",
-                "created_at": notice.created_at,
-                "url": _case_url(link_name, notice.case_id),
-            }
-        )
+    items = [
+        {
+            "text": staff_notice(notice.template, notice.case),
+            "summary": notice.case.summary if notice.case_id else "",
+            "created_at": notice.created_at,
+            "url": _case_url(link_name, notice.case_id),
+        }
+        for notice in page
+    ]
     return render(request, "routing/work/inbox.html", {"page": page, "items": items})

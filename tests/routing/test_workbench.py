@@ -736,9 +736,7 @@ def test_inbox_shows_notices_in_words_linked_to_the_right_page(
     assert mine.status_code == 200
     assert mine.context["items"][0]["url"] == url(new_case)
     with translation.override("zh-hans"):
-        expected = translation.gettext("%(reference)s is supervised, with you as supervisor.") % {
-            "reference": new_case.reference
-        }
+        expected = translation.gettext("You supervise case %(ref)s.") % {"ref": new_case.reference}
     assert escape(expected) in mine.content.decode()
 
     client.force_login(unit_staff)
