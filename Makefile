@@ -69,6 +69,7 @@ format: install-dev
 bench: install-dev messages
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/worklists.py
+	$(BIN)/python bench/deadlines.py
 
 # The staff lists alone: workbench queues and filters, case page, desk, /rep/, /inbox/.
 bench-lists: install-dev messages

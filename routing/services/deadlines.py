@@ -50,9 +50,6 @@ EVENT = {
 }
 NOTE = {
     (D.ACKNOWLEDGE, A.OVERDUE): _("Not accepted by the acknowledgement deadline."),
-    (D.RESOLVE, A.ESCALATED): _(
-        "Still open after the grace period: under supervised follow-up by the committee."
-    ),
 }
 TOLD = {
     (D.RESOLVE, A.REMINDED): ("unit",),

@@ -79,7 +79,7 @@ NOTHING = {"reminded": 0, "due": 0, "overdue": 0, "escalated": 0}
 
 
 def test_a_case_is_reminded_then_due_then_overdue_then_escalated_each_once(
-    case, unit_staff, committee_staff
+    client, case, unit_staff, committee_staff
 ):
     # Thursday 12th: the deadline is 2 working days on (Fri 13th, Mon 16th): reminded.
     assert sweep("2026-11-12T09:00") == {**NOTHING, "reminded": 1}
@@ -103,6 +103,11 @@ def test_a_case_is_reminded_then_due_then_overdue_then_escalated_each_once(
     assert kinds(case) == ["reminder", "due", "overdue", "escalated"]
     escalation = case.events.get(kind="escalated")
     assert escalation.is_public and escalation.public_actor == "人大常委会"
+    # The resident reads it on the tracking page; the reminders and flags stay internal.
+    submission = case.submissions.get()
+    page = client.get(f"/track/{submission.tracking_code}/{submission.secret}/").text
+    assert "未按时办结，人大常委会已对办理情况进行督办。" in page
+    assert "催办" not in page and "已超期" not in page
     assert not case.events.get(kind="overdue").is_public
     # Running the same sweep again, or later, does nothing more.
     assert sweep("2026-11-23T09:00") == NOTHING
