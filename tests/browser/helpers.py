@@ -1,10 +1,22 @@
 """Shared helpers of the Playwright journeys: watching for errors, layout and tap-target checks,
 screenshots and reports."""
 
+import io
 import json
+import re
 
+import zxingcpp
 from django.utils import translation
 from django.utils.translation import gettext
+from PIL import Image
+from playwright.sync_api import expect
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+CJK_FONT = re.compile(
+    r"Noto (Sans|Serif) CJK SC|Source Han (Sans|Serif) (SC|CN)|PingFang SC|Microsoft YaHei"
+)
+CODE_RE = re.compile(r"^KL-\d{4}-[A-Z2-9]{4}$")
+SECRET_RE = re.compile(r"^[A-Z2-9]{6}$")
 
 PHONE_WIDTH = 390
 MIN_TAP = 44  # CSS px: the smallest control a finger can hit reliably
@@ -126,3 +138,34 @@ def check_tap_targets(page, selectors):
             assert box["height"] >= MIN_TAP - 0.5, (
                 f"{selector} is {box['height']:.0f} px tall on {page.url}"
             )
+
+
+def decode_qr(png: bytes) -> str:
+    """The text of the one QR code in a screenshot."""
+    codes = [
+        r
+        for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+        if r.format == zxingcpp.BarcodeFormat.QRCode
+    ]
+    assert len(codes) == 1, f"expected one QR code in the image, found {len(codes)}"
+    return codes[0].text
+
+
+def sign_in(page, live_server, username):
+    """The real sign-in page, filled by its Chinese labels; lands on 我的账号."""
+    from representatives.forms import SignInForm
+    from tests.conftest import PASSWORD
+
+    with translation.override("zh-hans"):
+        fields = SignInForm().fields
+        username_label, password_label = (
+            str(fields["username"].label),
+            str(fields["password"].label),
+        )
+    response = page.goto(f"{live_server.url}/accounts/login/")
+    assert response.status == 200
+    expect(page.get_by_role("heading", level=1)).to_have_text(zh("Staff sign-in"))
+    page.get_by_label(username_label, exact=True).fill(username)
+    page.get_by_label(password_label, exact=True).fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name=zh("Sign in"), exact=True).click()
+    page.wait_for_url(f"{live_server.url}/accounts/")

@@ -15,18 +15,14 @@ Screenshots ``case-journey-NN-*.png`` and a JSON summary of the layout checks ar
 ``test-artifacts/browser/`` for a reviewer to look at.
 """
 
-import io
 import re
 
 import pytest
-import zxingcpp
-from django.utils import translation
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 from feedback.forms import IntakeForm, RatingForm
 from feedback.models import ContactPreference, RequestType, Submission
-from representatives.forms import SignInForm
 from representatives.models import Area, LiaisonSite, QRCode, Role, TokenStatus
 from representatives.services.seed import seed_network
 from routing.models import (
@@ -37,15 +33,20 @@ from routing.models import (
     Route,
 )
 from tests.browser.helpers import (
+    CJK_FONT,
+    CODE_RE,
+    HAN,
     LAYOUT_JS,
     MIN_TAP,
     PHONE_WIDTH,
+    SECRET_RE,
+    decode_qr,
     shoot,
+    sign_in,
     watch,
     write_report,
     zh,
 )
-from tests.conftest import PASSWORD
 from tests.factories import make_official
 
 pytestmark = [
@@ -53,12 +54,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-HAN = re.compile(r"[\u4e00-\u9fff]")
-CJK_FONT = re.compile(
-    r"Noto (Sans|Serif) CJK SC|Source Han (Sans|Serif) (SC|CN)|PingFang SC|Microsoft YaHei"
-)
-CODE_RE = re.compile(r"^KL-\d{4}-[A-Z2-9]{4}$")
-SECRET_RE = re.compile(r"^[A-Z2-9]{6}$")
 
 # The resident's words: a city-level matter (a traffic light on a city road).
 TEXT = (
@@ -137,16 +132,6 @@ def _street_scene(path, *, lit):
     return path
 
 
-def _decode_qr(png: bytes) -> str:
-    codes = [
-        r
-        for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
-        if r.format == zxingcpp.BarcodeFormat.QRCode
-    ]
-    assert len(codes) == 1, f"expected one QR code in the image, found {len(codes)}"
-    return codes[0].text
-
-
 def _site_intake_url(page, live_server, site):
     """The resident journey's way: find the site in the directory and read its QR code from
     the pixels on the screen, as a second phone's camera would."""
@@ -159,27 +144,10 @@ def _site_intake_url(page, live_server, site):
     img = page.locator(".qr-block img")
     img.scroll_into_view_if_needed()
     assert img.evaluate("async img => { await img.decode(); return img.naturalWidth; }") > 0
-    url = _decode_qr(img.screenshot())
+    url = decode_qr(img.screenshot())
     token = QRCode.objects.get(site=site, status=TokenStatus.ACTIVE).token
     assert url == f"{live_server.url}/q/{token}/"
     return url
-
-
-def _sign_in(page, live_server, username):
-    """The real sign-in page, filled by its Chinese labels; lands on 我的账号."""
-    with translation.override("zh-hans"):
-        fields = SignInForm().fields
-        username_label, password_label = (
-            str(fields["username"].label),
-            str(fields["password"].label),
-        )
-    response = page.goto(f"{live_server.url}/accounts/login/")
-    assert response.status == 200
-    expect(page.get_by_role("heading", level=1)).to_have_text(zh("Staff sign-in"))
-    page.get_by_label(username_label, exact=True).fill(username)
-    page.get_by_label(password_label, exact=True).fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name=zh("Sign in"), exact=True).click()
-    page.wait_for_url(f"{live_server.url}/accounts/")
 
 
 def _nav_to(page, live_server, path):
@@ -350,7 +318,7 @@ def test_a_transferred_case_goes_through_every_desk_and_back_to_the_resident(
     committee = other_phone()
     staff_page = committee.new_page()
     watch(staff_page, problems)
-    _sign_in(staff_page, live_server, STAFF["committee"][0])
+    sign_in(staff_page, live_server, STAFF["committee"][0])
     _nav_to(staff_page, live_server, "/work/")
     expect(staff_page.locator("nav.work-tabs a[aria-current=page]")).to_contain_text(
         zh("To classify")
@@ -419,7 +387,7 @@ def test_a_transferred_case_goes_through_every_desk_and_back_to_the_resident(
     office_ctx = other_phone()
     office_page = office_ctx.new_page()
     watch(office_page, problems)
-    _sign_in(office_page, live_server, STAFF["office"][0])
+    sign_in(office_page, live_server, STAFF["office"][0])
     _nav_to(office_page, live_server, "/desk/")
     expect(office_page.get_by_role("main")).to_contain_text(office.name)
     expect(office_page.locator("nav.desk-tabs a[aria-current=page]")).to_contain_text(
@@ -462,7 +430,7 @@ def test_a_transferred_case_goes_through_every_desk_and_back_to_the_resident(
     dept_ctx = other_phone()
     dept_page = dept_ctx.new_page()
     watch(dept_page, problems)
-    _sign_in(dept_page, live_server, STAFF["department"][0])
+    sign_in(dept_page, live_server, STAFF["department"][0])
     _nav_to(dept_page, live_server, "/desk/")
     expect(dept_page.get_by_role("main")).to_contain_text(DEPARTMENT)
     desk_row = dept_page.locator(".desk-list li", has_text=reference)

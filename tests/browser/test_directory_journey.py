@@ -7,20 +7,18 @@ page fails here. Screenshots, the poster PDF and a JSON summary of the layout ch
 in ``test-artifacts/browser/`` for a reviewer to look at.
 """
 
-import io
 import json
 import re
 import subprocess
 
 import pytest
-import zxingcpp
 from django.utils import translation
 from django.utils.translation import gettext
-from PIL import Image
 from playwright.sync_api import expect
 
 from representatives.models import LiaisonSite, QRCode, TokenStatus
 from representatives.services.seed import seed_network
+from tests.browser.helpers import CJK_FONT, HAN, decode_qr
 
 pytestmark = [
     pytest.mark.browser,
@@ -29,12 +27,8 @@ pytestmark = [
 
 PHONE_WIDTH = 390
 MIN_TAP = 44  # CSS px; Apple HIG / WCAG 2.5.5 target size, what a shaky finger needs
-HAN = re.compile(r"[\u4e00-\u9fff]")
 # Simplified-Chinese faces only: without lang="zh-CN" Chromium falls back to Noto Sans CJK JP,
 # whose glyph shapes (门, 直, 骨 ...) look foreign to Chinese readers.
-CJK_FONT = re.compile(
-    r"Noto (Sans|Serif) CJK SC|Source Han (Sans|Serif) (SC|CN)|PingFang SC|Microsoft YaHei"
-)
 
 LAYOUT_JS = """
 (minTap) => {
@@ -152,16 +146,6 @@ def _check_chinese_font(page, selector, report_key, report):
     assert all(CJK_FONT.search(f) for f in families), f"{selector} rendered with {families}"
 
 
-def _decode_qr(png: bytes) -> str:
-    codes = [
-        r
-        for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
-        if r.format == zxingcpp.BarcodeFormat.QRCode
-    ]
-    assert len(codes) == 1, f"expected one QR code in the image, found {len(codes)}"
-    return codes[0].text
-
-
 def _check_qr_img(page, expected_url):
     """The QR <img> loaded, and decoding the bytes it showed gives the intake URL."""
     img = page.locator(".qr-block img")
@@ -171,7 +155,7 @@ def _check_qr_img(page, expected_url):
     assert img.bounding_box()["width"] >= 200, "QR code shown too small to scan from another phone"
     response = page.request.get(img.evaluate("img => img.currentSrc || img.src"))
     assert response.ok and response.headers["content-type"] == "image/png"
-    decoded = _decode_qr(response.body())
+    decoded = decode_qr(response.body())
     assert decoded == expected_url
     return decoded
 
@@ -277,7 +261,7 @@ def test_resident_finds_site_follows_its_codes_and_staff_print_the_poster(
     page.wait_for_url(re.compile(r"/q/[A-Za-z0-9_-]+/poster/$"))
     poster_url = page.url
     expect(page.get_by_role("heading", level=1)).to_have_text(site.name)
-    assert _decode_qr(page.locator(".poster .qr svg").screenshot()) == site_intake
+    assert decode_qr(page.locator(".poster .qr svg").screenshot()) == site_intake
     _check_layout(page, "07-poster-phone", report)
     _check_chinese_font(page, ".poster h1", "07-poster h1", report)
     _shoot(page, artifacts_dir, "07-poster-phone.png")
@@ -307,7 +291,7 @@ def test_resident_finds_site_follows_its_codes_and_staff_print_the_poster(
     )
     _run("pdftoppm", "-png", "-r", "150", "-singlefile", str(pdf), str(tmp_path / "poster"))
     # The printed code scans.
-    assert _decode_qr((tmp_path / "poster.png").read_bytes()) == site_intake
+    assert decode_qr((tmp_path / "poster.png").read_bytes()) == site_intake
 
     (artifacts_dir / "journey-report.json").write_text(
         json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8"

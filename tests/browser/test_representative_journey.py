@@ -23,18 +23,20 @@ from playwright.sync_api import expect
 from feedback.forms import LogOpinionForm
 from feedback.models import Channel, ContactPreference, RequestType, Submission
 from feedback.services.submit import IntakeSource, submission_create
-from representatives.forms import ReceptionDayForm, SignInForm
+from representatives.forms import ReceptionDayForm
 from representatives.models import ReceptionDay, Role
 from routing.models import CaseStatus
 from tests.browser.helpers import (
+    CODE_RE,
+    SECRET_RE,
     check_layout,
     check_tap_targets,
     shoot,
+    sign_in,
     watch,
     write_report,
     zh,
 )
-from tests.conftest import PASSWORD
 from tests.factories import RepresentativeFactory, make_official
 
 pytestmark = [
@@ -42,9 +44,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-HAN = re.compile(r"[\u4e00-\u9fff]")
-CODE_RE = re.compile(r"^KL-\d{4}-[A-Z2-9]{4}$")
-SECRET_RE = re.compile(r"^[A-Z2-9]{6}$")
 
 # What a resident told the representative on duty, in their own words.
 TEXT = (
@@ -77,23 +76,6 @@ def _photo_jpeg(path, size=(600, 800)):
     draw.ellipse([width - 160, 40, width - 60, 140], fill=(255, 220, 80))  # the sun
     image.save(path, format="JPEG", quality=88)
     return path
-
-
-def _sign_in(page, live_server, username):
-    """The real sign-in page, filled by its Chinese labels; lands on 我的账户."""
-    with translation.override("zh-hans"):
-        fields = SignInForm().fields
-        username_label, password_label = (
-            str(fields["username"].label),
-            str(fields["password"].label),
-        )
-    response = page.goto(f"{live_server.url}/accounts/login/")
-    assert response.status == 200
-    expect(page.get_by_role("heading", level=1)).to_have_text(zh("Staff sign-in"))
-    page.get_by_label(username_label, exact=True).fill(username)
-    page.get_by_label(password_label, exact=True).fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name=zh("Sign in"), exact=True).click()
-    page.wait_for_url(f"{live_server.url}/accounts/")
 
 
 def _open_desk(page, live_server):
@@ -143,7 +125,7 @@ def test_representative_logs_an_opinion_on_a_phone_and_prints_the_slip(
     watch(page, problems)
 
     # 1. Sign in through the real page; the header then offers 我的工作台.
-    _sign_in(page, live_server, "rep")
+    sign_in(page, live_server, "rep")
     _open_desk(page, live_server)
     main = page.get_by_role("main")
     expect(main).to_contain_text(representative.name)
@@ -262,7 +244,7 @@ def test_representative_logs_an_opinion_on_a_phone_and_prints_the_slip(
     # 5. Printed at the station's computer: one page, the slip only.
     print_page = desk.new_page()
     watch(print_page, problems)
-    _sign_in(print_page, live_server, "rep")
+    sign_in(print_page, live_server, "rep")
     print_page.goto(f"{live_server.url}/rep/slip/{code}/")
     print_page.evaluate("document.fonts.ready.then(() => true)")
     screen_note = print_page.locator("main .no-print").inner_text().strip()
@@ -311,7 +293,7 @@ def test_station_staff_record_a_reception_day_that_shows_on_the_site_page(
     watch(page, problems)
 
     # 1. Sign in, open the desk, and its "record a reception day" button.
-    _sign_in(page, live_server, "station")
+    sign_in(page, live_server, "station")
     _open_desk(page, live_server)
     expect(page.get_by_role("main")).to_contain_text(site.name)
     page.get_by_role("main").get_by_role(
@@ -407,7 +389,7 @@ def test_another_representative_cannot_open_the_slip(
     page = phone.new_page()
     watch(page, problems, allowed_status={("GET", 404)})
 
-    _sign_in(page, live_server, "other-rep")
+    sign_in(page, live_server, "other-rep")
     _open_desk(page, live_server)
     expect(page.get_by_role("main")).to_contain_text(other.name)
     expect(page.locator("main")).not_to_contain_text(submission.tracking_code)

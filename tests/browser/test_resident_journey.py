@@ -9,12 +9,10 @@ the console backend. Screenshots and a JSON summary of the layout checks are kep
 ``test-artifacts/browser/`` for a reviewer to look at.
 """
 
-import io
 import re
 import uuid
 
 import pytest
-import zxingcpp
 from django.utils import translation
 from django.utils.translation import ngettext
 from PIL import Image, ImageDraw
@@ -34,8 +32,12 @@ from representatives.services.seed import seed_network
 from routing.models import CaseEvent, CaseStatus, Notification
 from routing.services.transition import case_reply, case_transition
 from tests.browser.helpers import (
+    CJK_FONT,
+    CODE_RE,
+    HAN,
     check_layout,
     check_tap_targets,
+    decode_qr,
     shoot,
     watch,
     write_report,
@@ -47,11 +49,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-HAN = re.compile(r"[\u4e00-\u9fff]")
-CJK_FONT = re.compile(
-    r"Noto (Sans|Serif) CJK SC|Source Han (Sans|Serif) (SC|CN)|PingFang SC|Microsoft YaHei"
-)
-CODE_RE = re.compile(r"^KL-\d{4}-[A-Z2-9]{4}$")
 
 TEXT = (
     "向阳北小区北门外人行道上的路灯坏了一个多月，晚上一片漆黑，"
@@ -118,16 +115,6 @@ def _camera_jpeg(path, size=(800, 600)):
     return path
 
 
-def _decode_qr(png: bytes) -> str:
-    codes = [
-        r
-        for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
-        if r.format == zxingcpp.BarcodeFormat.QRCode
-    ]
-    assert len(codes) == 1, f"expected one QR code in the image, found {len(codes)}"
-    return codes[0].text
-
-
 def _site_intake_url(page, live_server, site):
     """Find the site in the directory the way a resident does and read its QR code."""
     page.goto(f"{live_server.url}/stations/")
@@ -140,7 +127,7 @@ def _site_intake_url(page, live_server, site):
     img.scroll_into_view_if_needed()
     assert img.evaluate("async img => { await img.decode(); return img.naturalWidth; }") > 0
     # What a second phone's camera would see: the pixels on the screen.
-    url = _decode_qr(img.screenshot())
+    url = decode_qr(img.screenshot())
     token = QRCode.objects.get(site=site, status=TokenStatus.ACTIVE).token
     assert url == f"{live_server.url}/q/{token}/"
     return url
