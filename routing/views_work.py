@@ -102,9 +102,6 @@ QUEUE_LABELS = {
 BULK_QUEUES = ("to_classify", "returned")
 
 
-committee_name = committee_public_name
-
-
 # --- The list ---------------------------------------------------------------------------------
 
 
@@ -311,7 +308,7 @@ def _case_page(request, case, *, failed=None, status=200):
             "case": case,
             "is_overdue": case.is_overdue(),
             "failed_form": failed,
-            "committee_name": committee_name(),
+            "committee_name": committee_public_name(),
             **detail,
             **allowed,
             **forms,
@@ -440,7 +437,10 @@ def case_verify_publish_view(request, pk):
         _case_and_official(request, pk),
         VerifyPublishForm,
         lambda case, d: case_verify_publish(
-            case_id=case.pk, actor=request.user, reply=d["reply"], public_actor=committee_name()
+            case_id=case.pk,
+            actor=request.user,
+            reply=d["reply"],
+            public_actor=committee_public_name(),
         ),
         _("Checked and replied. The resident can read the reply now."),
     )
@@ -551,7 +551,7 @@ def case_progress_view(request, pk):
             actor=request.user,
             note=d["note"],
             is_public=d["is_public"],
-            public_actor=committee_name() if d["is_public"] else "",
+            public_actor=committee_public_name() if d["is_public"] else "",
         ),
         _("Progress note saved."),
     )
@@ -578,7 +578,10 @@ def case_not_accept_view(request, pk):
         _case_and_official(request, pk),
         NotAcceptForm,
         lambda case, d: case_not_accept(
-            case_id=case.pk, actor=request.user, reply=d["reply"], public_actor=committee_name()
+            case_id=case.pk,
+            actor=request.user,
+            reply=d["reply"],
+            public_actor=committee_public_name(),
         ),
         _("Not accepted. The resident is told where this can be handled."),
     )

@@ -130,6 +130,18 @@ def add_working_days(start: date, days: int) -> date:
     return day
 
 
+def working_days_before(day: date, days: int) -> date:
+    """The working day ``days`` working days before ``day`` (counted back from the last
+    working day on or before it)."""
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    for _step in range(days):
+        day -= timedelta(days=1)
+        while not is_working_day(day):
+            day -= timedelta(days=1)
+    return day
+
+
 def _end_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, END_OF_DAY))
 

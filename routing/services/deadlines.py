@@ -19,7 +19,7 @@ Each action is a ``DeadlineAction`` row and an event in the case log.
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -36,7 +36,7 @@ from routing.models import (
     Route,
 )
 from routing.services.officials import committee_public_name
-from routing.workdays import END_OF_DAY, add_working_days, is_working_day
+from routing.workdays import add_working_days, end_of_working_day, working_days_before
 
 HELD_BY_UNIT = (CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS)
 D, A = DeadlineAction.Deadline, DeadlineAction.Action
@@ -60,22 +60,6 @@ TOLD = {
 }
 
 
-def _working_days_before(day: date, days: int) -> date:
-    """The working day ``days`` working days before ``day`` (counted back from the last
-    working day on or before it)."""
-    while not is_working_day(day):
-        day -= timedelta(days=1)
-    for _step in range(days):
-        day -= timedelta(days=1)
-        while not is_working_day(day):
-            day -= timedelta(days=1)
-    return day
-
-
-def _end_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, END_OF_DAY))
-
-
 @dataclass(frozen=True)
 class Window:
     """The instants that decide each action at ``now``."""
@@ -91,10 +75,12 @@ class Window:
         grace = settings.DEADLINE_ESCALATE_AFTER_WORKING_DAYS
         return cls(
             now=now,
-            remind_until=_end_of(add_working_days(today, settings.DEADLINE_REMIND_WORKING_DAYS)),
+            remind_until=end_of_working_day(
+                add_working_days(today, settings.DEADLINE_REMIND_WORKING_DAYS)
+            ),
             # Overdue from the next working day on; escalated ``grace`` working days later.
-            overdue_before=_end_of(_working_days_before(today, 1)),
-            escalate_before=_end_of(_working_days_before(today, grace)),
+            overdue_before=end_of_working_day(working_days_before(today, 1)),
+            escalate_before=end_of_working_day(working_days_before(today, grace)),
         )
 
 

@@ -22,7 +22,8 @@ from routing.models import (
 )
 from routing.services.deadlines import deadline_sweep
 from routing.services.workflow import case_accept
-from tests.routing.test_workbench import SUGGESTION, open_case, triage
+from tests.routing.helpers import open_case
+from tests.routing.test_workbench import SUGGESTION, triage
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,5 @@
 """The handling units' desk: the list, the case page and every action, through the views."""
 
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -10,9 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 
-from feedback.models import Channel
-from feedback.photos import clean_photo
-from feedback.services.submit import IntakeSource, submission_create
 from representatives.models import Role
 from routing.models import (
     Case,
@@ -26,11 +22,9 @@ from routing.models import (
 from routing.services.workflow import case_accept, case_review_approve, case_triage
 from tests.factories import HandlingUnitFactory, make_official
 from tests.feedback.conftest import jpeg_with_gps
+from tests.routing.helpers import PHONE, TEXT, open_case
 
 pytestmark = pytest.mark.django_db
-
-PHONE = "13912345678"
-TEXT = "小区北门的路灯坏了一个多月，晚上老人出门很不安全，希望尽快修好。"
 
 
 # --- helpers shared with test_direct_reply ------------------------------------------------
@@ -44,24 +38,6 @@ def _fixed_suggestion(monkeypatch):
         "routing.services.intake.case_suggestion",
         lambda text, area: {"route": "assign", "category": "estate-property", "unit": None},
     )
-
-
-def open_case(area, *, site=None, representative=None, text=TEXT, photos=()):
-    """A resident's submission (with contact details) and the case opened for it."""
-    channel = Channel.REPRESENTATIVE_QR if representative else Channel.SITE_QR
-    submission, _created = submission_create(
-        key=uuid.uuid4(),
-        source=IntakeSource(channel=channel, site=site, representative=representative),
-        area_id=area.pk,
-        text=text,
-        request_type="help",
-        contact_name="王秀兰",
-        contact_phone=PHONE,
-        contact_preference="sms",
-        consent=True,
-        photos=[clean_photo(p) for p in photos],
-    )
-    return Case.objects.get(pk=submission.case_id)
 
 
 def triage(case, actor, *, route, unit=None):
@@ -131,7 +107,10 @@ def test_desk_lists_my_units_cases_by_tab_with_deadline_and_overdue(
     )
     accepted = case_accept(
         case_id=triage(
-            open_case(site.area, site=site), clerk, route=Route.ASSIGN, unit=dispatched.unit
+            open_case(site.area, site=site),
+            clerk,
+            route=Route.ASSIGN,
+            unit=dispatched.unit,
         ).pk,
         actor=unit_staff,
     )
@@ -432,7 +411,8 @@ def test_the_office_may_not_accept_what_it_should_forward(client, site, clerk, a
     office = HandlingUnitFactory(name="克拉玛依市人民政府办公室", kind="city_government_office")
     office_staff = make_official(Role.UNIT_STAFF, username="office", area=areas[0], unit=office)
     case = case_review_approve(
-        case_id=triage(open_case(site.area, site=site), clerk, route=Route.TRANSFER).pk, actor=clerk
+        case_id=triage(open_case(site.area, site=site), clerk, route=Route.TRANSFER).pk,
+        actor=clerk,
     )
     client.force_login(office_staff)
     assert f'action="{url("accept", case)}"' not in client.get(url("", case)).text

@@ -19,7 +19,8 @@ from routing.services.extension import extension_request_create
 from routing.services.supervision import milestone_add
 from routing.services.workflow import case_accept
 from tests.factories import AreaFactory, HandlingUnitFactory, RepresentativeFactory, make_official
-from tests.routing.test_workbench import SUGGESTION, category, open_case
+from tests.routing.helpers import open_case
+from tests.routing.test_workbench import SUGGESTION, category
 
 pytestmark = pytest.mark.django_db
 

@@ -36,11 +36,10 @@ from routing.services.workflow import (
     case_triage,
 )
 from tests.factories import AreaFactory, HandlingUnitFactory, make_official
+from tests.routing.helpers import PHONE, TEXT, open_case
 
 pytestmark = pytest.mark.django_db
 
-PHONE = "13912345678"
-TEXT = "小区北门的路灯一直不亮，晚上老人出门很不安全，希望尽快修好。"
 SUGGESTION = {
     "route": "assign",
     "category": "estate-property",
@@ -67,23 +66,6 @@ def _fixed_suggestion(monkeypatch):
     monkeypatch.setattr(
         "routing.services.intake.case_suggestion", lambda text, area: dict(SUGGESTION)
     )
-
-
-def open_case(area, *, site=None, representative=None, text=TEXT) -> Case:
-    """A resident's submission (with contact details) and the case opened for it."""
-    channel = Channel.REPRESENTATIVE_QR if representative else Channel.SITE_QR
-    submission, _created = submission_create(
-        key=uuid.uuid4(),
-        source=IntakeSource(channel=channel, site=site, representative=representative),
-        area_id=area.pk,
-        text=text,
-        request_type="help",
-        contact_name="王秀兰",
-        contact_phone=PHONE,
-        contact_preference="sms",
-        consent=True,
-    )
-    return Case.objects.get(pk=submission.case_id)
 
 
 def category():
