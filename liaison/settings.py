@@ -17,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -182,7 +183,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "feedback.tasks.clean_pending_photos_task",
         "schedule": 3600.0,
     },
+    # Retention (DESIGN section 9): contact details go a while after the case ended.
+    "purge-contact-details": {
+        "task": "feedback.tasks.contact_details_purge_task",
+        "schedule": crontab(hour=3, minute=17),
+    },
 }
+# Residents' names and numbers are erased this many days after their case ended.
+CONTACT_RETENTION_DAYS = env.int("CONTACT_RETENTION_DAYS", default=730)
 
 # Deadlines: remind the unit this many working days before; escalate to supervised follow-up
 # this many working days after the resolution deadline.
