@@ -374,6 +374,12 @@ RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
 
 # Notification backends by channel (the outbox delivers through these).
 SMS_BACKEND = env.str("SMS_BACKEND", default="routing.notify_backends.ConsoleSMSBackend")
+# routing.notify_backends.HTTPGatewaySMSBackend: a JSON POST per message to this URL.
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=5.0)
+if SMS_BACKEND.endswith("HTTPGatewaySMSBackend") and not SMS_GATEWAY_URL:
+    raise ImproperlyConfigured("SMS_GATEWAY_URL is required by the HTTP SMS gateway backend.")
 
 # --- Logging: no personal data; ids only ----------------------------------------------------
 LOGGING = {

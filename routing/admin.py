@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from routing.models import (
     CalendarDay,
@@ -78,6 +80,22 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_filter = ["state", "channel", "template"]
     date_hierarchy = "created_at"
     show_full_result_count = False
+    actions = ["send_again"]
+
+    @admin.action(description=_("Send the failed notifications again"))
+    def send_again(self, request, queryset):
+        from routing.services.notify import notifications_send_again
+
+        count = notifications_send_again(list(queryset.values_list("pk", flat=True)))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d failed notification was queued again.",
+                "%(count)d failed notifications were queued again.",
+                count,
+            )
+            % {"count": count},
+        )
 
 
 @admin.register(ClassificationDecision)

@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 
 from routing.models import Notification
+from routing.notify_backends import PermanentDeliveryError
 from routing.selectors import submission_ids_without_case
 from routing.services.intake import case_open_for_submission
 from routing.services.notify import notification_deliver, notification_ids_to_resend
@@ -17,8 +18,8 @@ def deliver_notification_task(self, notification_id: int) -> bool:
     """Deliver one outbox row; retried with backoff when the backend fails."""
     try:
         return notification_deliver(notification_id)
-    except Notification.DoesNotExist:
-        return False
+    except (Notification.DoesNotExist, PermanentDeliveryError):
+        return False  # nothing to retry: the row is marked failed for an administrator
     except Exception as exc:
         raise self.retry(exc=exc, countdown=min(60 * 2**self.request.retries, 3600)) from exc
 

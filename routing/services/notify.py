@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
 from routing.models import Notification
+from routing.notify_backends import GatewayUnavailable, PermanentDeliveryError
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +59,8 @@ def notification_deliver(notification_id: int) -> bool:
     """Deliver one notification; True if sent by this call.
 
     Claimed by compare-and-swap (pending → sending), so two workers never send the same row.
-    A failure puts it back to pending for a retry, or marks it failed after the last attempt.
+    A failure puts it back to pending for a retry, or marks it failed (the dead letter, for an
+    administrator) after the last attempt or when the backend says retrying cannot help.
     Called by ``deliver_notification_task`` only.
     """
     now = timezone.now()
@@ -75,16 +77,41 @@ def notification_deliver(notification_id: int) -> bool:
         try:
             backend.send(notification)
         except Exception as exc:
-            final = notification.attempts >= MAX_ATTEMPTS
+            final = notification.attempts >= MAX_ATTEMPTS or isinstance(exc, PermanentDeliveryError)
             Notification.objects.filter(pk=notification_id).update(
                 state=Notification.State.FAILED if final else Notification.State.PENDING,
-                last_error=type(exc).__name__[:200],
+                last_error=_describe(exc),
             )
             raise
     Notification.objects.filter(pk=notification_id).update(
         state=Notification.State.SENT, sent_at=timezone.now(), last_error=""
     )
     return True
+
+
+def notifications_send_again(ids) -> int:
+    """Put failed rows (the dead letter) back in the outbox with a fresh set of attempts and
+    queue their delivery; rows in any other state are left alone. Called by the admin action
+    after an administrator fixed the cause (a gateway setting, a number). Returns how many."""
+    with transaction.atomic():
+        failed = list(
+            Notification.objects.select_for_update()
+            .filter(pk__in=ids, state=Notification.State.FAILED)
+            .values_list("pk", flat=True)
+        )
+        Notification.objects.filter(pk__in=failed).update(
+            state=Notification.State.PENDING, attempts=0, claimed_at=None
+        )
+        for notification_id in failed:
+            transaction.on_commit(lambda pk=notification_id: _send_later(pk))
+    return len(failed)
+
+
+def _describe(exc: Exception) -> str:
+    """What an administrator reads in ``last_error``: the kind of failure and the gateway's
+    short reason (a status code), never a message body."""
+    reason = str(exc) if isinstance(exc, PermanentDeliveryError | GatewayUnavailable) else ""
+    return f"{type(exc).__name__}: {reason}"[:200] if reason else type(exc).__name__[:200]
 
 
 def notification_ids_to_resend(*, limit: int = 500) -> list[int]:
