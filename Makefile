@@ -14,7 +14,7 @@ PORT ?= 8000
 .PHONY: help install install-dev system-deps messages run test lint format
 
 help:
-	@echo "make run    - install, migrate, load demo data and serve on http://$(HOST):$(PORT)"
+	@echo "make run    - install, migrate, load demo data, serve on http://$(HOST):$(PORT) with the sweeps"
 	@echo "make test   - install test tools and run the whole test suite"
 	@echo "make lint   - ruff format check, ruff check, makemigrations --check"
 	@echo "make install - create $(VENV) with the pinned runtime packages"
@@ -48,7 +48,7 @@ run: install messages
 	$(MANAGE) migrate --noinput -v0
 	$(MANAGE) seed_demo --cases-at-least 300
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	$(MANAGE) runserver $(HOST):$(PORT)
+	scripts/serve.sh $(HOST):$(PORT)
 
 test: install-dev system-deps messages
 	$(BIN)/pytest $(PYTEST_ARGS)

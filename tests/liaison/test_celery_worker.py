@@ -1,19 +1,11 @@
 """A real Celery worker process consumes a task from Redis (CI's PostgreSQL + Redis run)."""
 
 import os
-import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from liaison.tasks import ping_task
-
-ROOT = Path(__file__).resolve().parents[2]
-
+from tests.processes import process_env, start_worker, stop, wait_for_worker
 
 QUEUE = f"test-{os.getpid()}"
 WORKER = f"ci-{os.getpid()}@localhost"
@@ -21,64 +13,16 @@ WORKER = f"ci-{os.getpid()}@localhost"
 
 @pytest.fixture
 def celery_worker_process(settings):
-    env = dict(os.environ)
-    env["REDIS_URL"] = settings.REDIS_URL
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("postgresql"):
-        env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "liaison",
-            "worker",
-            "-l",
-            "warning",
-            "--concurrency",
-            "1",
-            "--pool",
-            "solo",
-            "-n",
-            WORKER,
-            "-Q",
-            QUEUE,
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    proc = start_worker(name=WORKER, queue=QUEUE, env=process_env(REDIS_URL=settings.REDIS_URL))
     # A queue of this test run's own, so that no other worker on the same Redis takes its tasks.
     from liaison.celery import app
 
     previous_queue = app.conf.task_default_queue
     app.conf.task_default_queue = QUEUE
-    _wait_until_ready(proc)
+    wait_for_worker(proc, WORKER)
     yield proc
     app.conf.task_default_queue = previous_queue
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-
-
-def _wait_until_ready(proc, timeout=90):
-    """Wait for this worker to answer a broadcast ping, as SETUP-NOTES advises."""
-    from liaison.celery import app
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail("worker exited: " + proc.stdout.read().decode(errors="replace"))
-        if app.control.ping(destination=[WORKER], timeout=1.0):
-            return
-    pytest.fail("worker did not answer a ping in time")
+    stop(proc)
 
 
 def _get(result, proc, timeout=90):
@@ -87,9 +31,7 @@ def _get(result, proc, timeout=90):
     try:
         return result.get(timeout=timeout)
     except CeleryTimeout:
-        os.killpg(proc.pid, signal.SIGTERM)
-        output = proc.communicate(timeout=30)[0].decode(errors="replace")
-        pytest.fail(f"no result from the worker; its output:\n{output}")
+        pytest.fail(f"no result from the worker; its output:\n{stop(proc)}")
 
 
 @pytest.mark.celery_worker

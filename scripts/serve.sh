@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# `make run`: the web server plus the periodic sweeps (Celery beat), stopped together.
+# Embedded mode (no REDIS_URL): tasks run in-process, so beat itself runs each sweep when it
+# is due (deadlines, outbox re-sends, retention). With REDIS_URL: one worker with an embedded
+# beat runs the tasks the web process queues. Usage: scripts/serve.sh HOST:PORT
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=.venv/bin
+var=${LIAISON_VAR_DIR:-var}
+mkdir -p "$var"
+if [[ -n "${REDIS_URL:-}" ]]; then
+  "$bin/celery" -A liaison worker --beat -l info --concurrency 2 \
+    --schedule "$var/celerybeat-schedule" --logfile "$var/worker.log" &
+  echo "Celery worker with beat: log in $var/worker.log"
+else
+  "$bin/celery" -A liaison beat -l info \
+    --schedule "$var/celerybeat-schedule" --logfile "$var/beat.log" &
+  echo "Periodic sweeps run in-process by Celery beat: log in $var/beat.log"
+fi
+sweeps=$!
+trap 'kill "$sweeps" 2>/dev/null || true' EXIT
+"$bin/python" manage.py runserver "${1:-127.0.0.1:8000}"
