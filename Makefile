@@ -11,7 +11,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install install-dev system-deps messages run test lint format
+.PHONY: help install install-dev system-deps messages run test test-faults lint format
 
 help:
 	@echo "make run    - install, migrate, load demo data, serve on http://$(HOST):$(PORT) with the sweeps"
@@ -52,6 +52,12 @@ run: install messages
 
 test: install-dev system-deps messages
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Fault tests (tests/faults): kill a private Redis, SIGKILL a worker's pool process, restart
+# PostgreSQL under a running gunicorn. They need DATABASE_URL (PostgreSQL) and REDIS_URL, and
+# root for the restart; CI runs them after `make test`.
+test-faults: install-dev messages
+	FAULT_TESTS=1 $(BIN)/pytest -m faults tests/faults $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff format --check .

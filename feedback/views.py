@@ -1,4 +1,5 @@
 import functools
+import logging
 import math
 import uuid
 
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
+from redis.exceptions import RedisError
 
 from feedback.forms import IntakeForm, LogOpinionForm, RatingForm, TrackForm
 from feedback.models import Channel, Satisfaction
@@ -34,6 +36,8 @@ from representatives.models import Role
 from representatives.selectors import TokenRevoked, qr_token_resolve, sites_for_official
 from routing.models import CaseStatus
 
+logger = logging.getLogger(__name__)
+
 
 def _page(request, template, context, status=200):
     """Render a resident-facing page: never indexed by search engines."""
@@ -43,8 +47,19 @@ def _page(request, template, context, status=200):
 
 
 def _rate_limited(request, group: str, rate: str, *, increment: bool) -> int | None:
-    """Minutes until the client may try again, or None if it is within the limit."""
-    usage = get_usage(request, group=group, key="ip", rate=rate, method=ALL, increment=increment)
+    """Minutes until the client may try again, or None if it is within the limit.
+
+    The counts live in the cache (Redis in production). When it cannot be reached the limit
+    fails open: a resident's opinion matters more than a rate limit for the minutes Redis is
+    down, and the honeypot and length limits still apply.
+    """
+    try:
+        usage = get_usage(
+            request, group=group, key="ip", rate=rate, method=ALL, increment=increment
+        )
+    except (RedisError, OSError):
+        logger.warning("rate limit %s not checked: the cache is unavailable", group)
+        return None
     if usage is None:
         return None
     # A peek (no increment) is over the limit once the count has reached it.

@@ -173,7 +173,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "routing.tasks.open_pending_cases_task",
         "schedule": env.float("OPEN_CASES_EVERY_SECONDS", default=5.0),
     },
-    "resend-notifications": {"task": "routing.tasks.resend_notifications_task", "schedule": 60.0},
+    "resend-notifications": {
+        "task": "routing.tasks.resend_notifications_task",
+        "schedule": env.float("RESEND_NOTIFICATIONS_EVERY_SECONDS", default=60.0),
+    },
     # The deadline sweep (routing.services.deadlines): reminders, due, overdue, escalation.
     "deadline-sweep": {
         "task": "routing.tasks.deadline_sweep_task",

@@ -58,15 +58,19 @@ def stop(proc: subprocess.Popen, *, timeout: float = 20) -> str:
     return proc.stdout.read().decode(errors="replace") if proc.stdout else ""
 
 
-def start_worker(*, name: str, queue: str, env: dict, pool: str = "solo") -> subprocess.Popen:
+def start_worker(
+    *, name: str, queue: str, env: dict, pool: str = "solo", extra: list[str] = ()
+) -> subprocess.Popen:
     args = ["celery", "-A", "liaison", "worker", "-l", "info", "-n", name, "-Q", queue]
-    args += ["--pool", pool, "--concurrency", "1"]
+    args += ["--pool", pool, "--concurrency", "1", *extra]
     return start(args, env)
 
 
-def wait_for_worker(proc: subprocess.Popen, name: str, *, timeout: float = 90) -> None:
-    """Wait for this worker to answer a broadcast ping, as SETUP-NOTES advises."""
-    from liaison.celery import app
+def wait_for_worker(proc: subprocess.Popen, name: str, *, timeout: float = 90, app=None) -> None:
+    """Wait for this worker to answer a broadcast ping, as SETUP-NOTES advises (through
+    ``app``'s broker; the project's app by default)."""
+    if app is None:
+        from liaison.celery import app
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
