@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("representatives.urls")),
     path("", include("feedback.urls")),
     path("", include("routing.urls")),
+    path("", include("reports.urls")),
     # The admin's own sign-in would skip the TOTP code: send it to the portal's sign-in.
     path(
         "admin/login/",

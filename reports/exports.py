@@ -1,0 +1,89 @@
+"""The dashboard's tables as CSV and Excel (openpyxl): the same rows the page shows."""
+
+import csv
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+
+def _share(rows):
+    return [[r["label"], r["count"], r["share"]] for r in rows]
+
+
+def tables(figures: dict) -> dict[str, tuple[str, list[str], list[list]]]:
+    """Every exportable table of a dashboard: name → (title, headers, rows)."""
+    volume, coverage = figures["volume"], figures["coverage"]
+    share = [_("Item"), _("Opinions"), _("Share (%)")]
+    found = [_("Name"), _("Of"), _("Opinions")]
+    return {
+        "channel": (_("Opinions by channel"), share, _share(volume["by_channel"])),
+        "district": (_("Opinions by district"), share, _share(volume["by_district"])),
+        "street": (_("Opinions by street"), share, _share(volume["by_street"])),
+        "category": (_("Opinions by category"), share, _share(volume["by_category"])),
+        "request_type": (_("Opinions by request type"), share, _share(volume["by_request_type"])),
+        "route": (_("Opinions by route"), share, _share(volume["by_route"])),
+        "units": (
+            _("Handling units"),
+            [_("Unit"), _("Cases"), _("Resolved"), _("On time (%)"), _("Overdue now")],
+            [
+                [u["unit"], u["cases"], u["resolved"], u["on_time_rate"], u["overdue"]]
+                for u in figures["units"]
+            ],
+        ),
+        "sites": (
+            _("Opinions by liaison site"),
+            found,
+            [[r["name"], r["of"], r["count"]] for r in coverage["sites"]["rows"]],
+        ),
+        "representatives": (
+            _("Opinions by representative's code"),
+            found,
+            [[r["name"], r["of"], r["count"]] for r in coverage["representatives"]["rows"]],
+        ),
+        "placements": (
+            _("Opinions by QR placement"),
+            found,
+            [[r["name"], r["of"], r["count"]] for r in coverage["placements"]["rows"]],
+        ),
+    }
+
+
+def to_csv(headers: list[str], rows: list[list]) -> bytes:
+    """UTF-8 with a byte-order mark, so that Excel on Windows opens the Chinese correctly."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(headers)
+    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_xlsx(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
+    """One worksheet per table: a bold header row, numbers as numbers, readable widths."""
+    book = Workbook()
+    book.remove(book.active)
+    for title, headers, rows in sheets:
+        sheet = book.create_sheet(_sheet_name(title, book))
+        sheet.append(headers)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append(row)
+        for index, header in enumerate(headers, start=1):
+            width = max([len(str(header))] + [len(str(r[index - 1] or "")) for r in rows])
+            sheet.column_dimensions[get_column_letter(index)].width = min(60, 2 * width + 4)
+        sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _sheet_name(title: str, book) -> str:
+    name = "".join(c for c in title if c not in "[]:*?/\\")[:31]
+    base, n = name, 2
+    while name in book.sheetnames:
+        name = f"{base[:28]}({n})"
+        n += 1
+    return name

@@ -1,0 +1,265 @@
+"""The figures of the dashboards and the quarterly briefing, each one SQL aggregate.
+
+Every function takes a period and an area (the subtree whose cases count) and returns plain
+values (numbers, strings, lists of dicts), so that a briefing can store them as issued. The
+number of queries is fixed: it does not grow with the number of cases (tests pin it).
+Definitions are in docs/reports.md; the tests recompute them from hand-made cases.
+"""
+
+from datetime import datetime
+
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from feedback.models import Channel, Rating, RequestType, Satisfaction, Submission
+from reports.periods import Period
+from representatives.models import Area, LiaisonSite, QRPlacement, Representative
+from routing.models import Case, CaseEvent, CaseStatus, Route
+
+S = CaseStatus
+HELD_BY_UNIT = [S.DISPATCHED, S.IN_PROGRESS]
+RESOLVED = [S.REPLIED, S.CLOSED]
+
+
+def rate(part: int, whole: int) -> float | None:
+    """A percentage with one decimal; None when there is nothing to divide by."""
+    return round(100 * part / whole, 1) if whole else None
+
+
+def change(now: int, before: int) -> float | None:
+    """Change on an earlier period, in per cent; None when the earlier one had none."""
+    return round(100 * (now - before) / before, 1) if before else None
+
+
+def _in(period: Period, field: str) -> Q:
+    start, end = period.bounds()
+    return Q(**{f"{field}__gte": start, f"{field}__lt": end})
+
+
+def _submissions(period: Period, area: Area):
+    return Submission.objects.filter(_in(period, "created_at"), area__path__startswith=area.path)
+
+
+def _cases(area: Area):
+    return Case.objects.filter(area__path__startswith=area.path)
+
+
+def _rows(queryset, key: str, labels: dict | None = None, *, empty: str = "") -> list[dict]:
+    """``[{"key", "label", "count", "share"}]`` from a ``values(key).annotate(count)``."""
+    rows = list(queryset.values(key).annotate(count=Count("id")).order_by("-count", key))
+    total = sum(r["count"] for r in rows)
+    return [
+        {
+            "key": r[key] if r[key] is not None else "",
+            "label": str((labels or {}).get(r[key], r[key])) if r[key] not in (None, "") else empty,
+            "count": r["count"],
+            "share": rate(r["count"], total),
+        }
+        for r in rows
+    ]
+
+
+def volume(period: Period, area: Area) -> dict:
+    """Opinions received in the period (submissions: one person, once, one channel), with the
+    same period before and a year earlier, and broken down six ways. 8 queries."""
+    previous, year_before = period.previous(), period.year_before()
+    start = min(period.start, year_before.start)
+    around = Submission.objects.filter(
+        created_at__gte=Period(start, period.end).bounds()[0],
+        created_at__lt=period.bounds()[1],
+        area__path__startswith=area.path,
+    ).aggregate(
+        now=Count("id", filter=_in(period, "created_at")),
+        previous=Count("id", filter=_in(previous, "created_at")),
+        year_before=Count("id", filter=_in(year_before, "created_at")),
+    )
+    subs = _submissions(period, area)
+    return {
+        "total": around["now"],
+        "previous": around["previous"],
+        "year_before": around["year_before"],
+        "change_previous": change(around["now"], around["previous"]),
+        "change_year": change(around["now"], around["year_before"]),
+        "by_channel": _rows(subs, "channel", dict(Channel.choices)),
+        "by_district": _rows(subs, "area__district__name", empty=_("City level")),
+        "by_street": _rows(subs, "area__street__name", empty=_("District level or above")),
+        "by_request_type": _rows(subs, "request_type", dict(RequestType.choices)),
+        "by_category": _rows(subs, "case__category__name", empty=_("Not yet classified")),
+        "by_route": _rows(subs, "case__route", dict(Route.choices), empty=_("Not yet routed")),
+    }
+
+
+def _last_reply_at():
+    return Subquery(
+        CaseEvent.objects.filter(case=OuterRef("pk"), kind=CaseEvent.Kind.REPLY)
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+
+
+def handling(period: Period, area: Area, *, at: datetime | None = None) -> dict:
+    """How the period's cases were handled, as of ``at`` (now). 4 queries.
+
+    Cases count once however many opinions they gathered; cases merged into another count in
+    the one they joined.
+    """
+    at = at or timezone.now()
+    opened = _cases(area).filter(_in(period, "created_at")).exclude(status=S.MERGED)
+    counts = opened.aggregate(
+        opened=Count("id"),
+        responded=Count("id", filter=~Q(status=S.NEW)),
+        not_accepted=Count("id", filter=Q(status=S.NOT_ACCEPTED)),
+        resolved=Count("id", filter=Q(status__in=RESOLVED)),
+        open=Count("id", filter=~Q(status__in=[*RESOLVED, S.NOT_ACCEPTED])),
+    )
+    closed = (
+        _cases(area)
+        .filter(_in(period, "closed_at"), status=S.CLOSED)
+        .annotate(
+            replied_at=_last_reply_at(),
+            took=ExpressionWrapper(F("closed_at") - F("created_at"), output_field=DurationField()),
+        )
+    )
+    timing = closed.aggregate(
+        closed=Count("id"),
+        with_deadline=Count("id", filter=Q(resolve_by__isnull=False)),
+        on_time=Count("id", filter=Q(resolve_by__isnull=False, replied_at__lte=F("resolve_by"))),
+        average=Avg("took"),
+    )
+    ratings = Rating.objects.filter(
+        _in(period, "created_at"), case__area__path__startswith=area.path
+    ).aggregate(
+        given=Count("id"),
+        satisfied=Count("id", filter=Q(value=Satisfaction.SATISFIED)),
+        basically=Count("id", filter=Q(value=Satisfaction.BASICALLY)),
+        dissatisfied=Count("id", filter=Q(value=Satisfaction.DISSATISFIED)),
+    )
+    events = CaseEvent.objects.filter(
+        _in(period, "created_at"), case__area__path__startswith=area.path
+    ).aggregate(
+        reopened=Count("id", filter=Q(kind=CaseEvent.Kind.TRANSITION, to_status=S.REOPENED)),
+        returned=Count("id", filter=Q(kind=CaseEvent.Kind.RETURN)),
+        escalated=Count("id", filter=Q(kind=CaseEvent.Kind.ESCALATED)),
+        extended=Count("id", filter=Q(kind=CaseEvent.Kind.EXTENSION, is_public=True)),
+    )
+    average = timing["average"]
+    return {
+        **counts,
+        "response_rate": rate(counts["responded"], counts["opened"]),
+        "resolution_rate": rate(counts["resolved"], counts["opened"] - counts["not_accepted"]),
+        "closed": timing["closed"],
+        "closed_with_deadline": timing["with_deadline"],
+        "on_time": timing["on_time"],
+        "on_time_rate": rate(timing["on_time"], timing["with_deadline"]),
+        "average_days": round(average.total_seconds() / 86400, 1) if average else None,
+        **{f"ratings_{k}": v for k, v in ratings.items()},
+        "satisfaction_rate": rate(ratings["satisfied"] + ratings["basically"], ratings["given"]),
+        **events,
+        "at": timezone.localtime(at).strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+def by_unit(period: Period, area: Area, *, at: datetime | None = None) -> list[dict]:
+    """Per handling unit, the period's cases sent to it: how many, resolved, on time, and
+    how many it holds past the deadline now. 1 query."""
+    at = at or timezone.now()
+    rows = (
+        _cases(area)
+        .filter(_in(period, "created_at"), unit__isnull=False)
+        .exclude(status=S.MERGED)
+        .annotate(replied_at=_last_reply_at())
+        .values("unit__name")
+        .annotate(
+            cases=Count("id"),
+            resolved=Count("id", filter=Q(status__in=RESOLVED)),
+            closed=Count("id", filter=Q(status=S.CLOSED, resolve_by__isnull=False)),
+            on_time=Count(
+                "id",
+                filter=Q(
+                    status=S.CLOSED, resolve_by__isnull=False, replied_at__lte=F("resolve_by")
+                ),
+            ),
+            overdue=Count("id", filter=Q(status__in=HELD_BY_UNIT, resolve_by__lt=at)),
+        )
+        .order_by("-overdue", "-cases", "unit__name")
+    )
+    return [
+        {
+            "unit": r["unit__name"],
+            "cases": r["cases"],
+            "resolved": r["resolved"],
+            "on_time_rate": rate(r["on_time"], r["closed"]),
+            "overdue": r["overdue"],
+        }
+        for r in rows
+    ]
+
+
+def coverage(period: Period, area: Area) -> dict:
+    """亮码覆盖面: which sites, representatives and placements brought opinions in during the
+    period, and which brought none. 3 queries."""
+    window = _in(period, "submissions__created_at")
+    sites = (
+        LiaisonSite.objects.filter(is_active=True, area__path__startswith=area.path)
+        .annotate(count=Count("submissions", filter=window))
+        .values("name", "count")
+        .order_by("-count", "name")
+    )
+    reps = (
+        Representative.objects.filter(is_active=True, sites__area__path__startswith=area.path)
+        .annotate(count=Count("submissions", filter=window, distinct=True))
+        .values("name", "count")
+        .order_by("-count", "name")
+        .distinct()
+    )
+    placements = (
+        QRPlacement.objects.filter(
+            Q(code__site__area__path__startswith=area.path)
+            | Q(code__representative__sites__area__path__startswith=area.path),
+            revoked_at__isnull=True,
+        )
+        .annotate(count=Count("submissions", filter=window, distinct=True))
+        .values("name", "code__site__name", "code__representative__name", "count")
+        .order_by("-count", "name")
+        .distinct()
+    )
+    result = {}
+    for key, rows in (("sites", sites), ("representatives", reps), ("placements", placements)):
+        rows = [
+            {
+                "name": r["name"],
+                "of": r.get("code__site__name") or r.get("code__representative__name") or "",
+                "count": r["count"],
+            }
+            for r in rows
+        ]
+        reached = sum(1 for r in rows if r["count"])
+        result[key] = {
+            "rows": rows,
+            "total": len(rows),
+            "reached": reached,
+            "rate": rate(reached, len(rows)),
+        }
+    return result
+
+
+def dashboard(period: Period, area: Area, *, at: datetime | None = None) -> dict:
+    """Everything the dashboard shows: 15 queries, whatever the number of cases."""
+    return {
+        "period": {"key": period.key, "label": period.label},
+        "area": {"id": area.pk, "name": area.name},
+        "volume": volume(period, area),
+        "handling": handling(period, area, at=at),
+        "units": by_unit(period, area, at=at),
+        "coverage": coverage(period, area),
+    }

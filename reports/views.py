@@ -1,0 +1,106 @@
+"""Dashboards for committee staff and leaders, scoped to their area (DESIGN section 6).
+
+Anybody else gets a 404; an area outside the user's own is refused by the form. Figures
+come from ``reports.metrics`` (a fixed number of aggregate queries)."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from reports import metrics
+from reports.charts import bar_chart
+from reports.exports import tables, to_csv, to_xlsx
+from reports.forms import DashboardForm
+from representatives.models import Role
+
+READERS = {Role.COMMITTEE_STAFF, Role.LEADER}
+
+
+def reporting_scope(user):
+    """The area whose figures ``user`` may read, or None."""
+    official = getattr(user, "official", None)
+    if official is None or official.role not in READERS or not official.area_id:
+        return None
+    return official.area
+
+
+def _figures(request):
+    scope = reporting_scope(request.user)
+    if scope is None:
+        raise Http404
+    form = DashboardForm(request.GET or None, scope=scope)
+    if request.GET and not form.is_valid():
+        return form, None
+    if request.GET:
+        period, area = form.chosen_period(), form.cleaned_data["area"]
+    else:
+        period, area = form.quarters[0], scope
+    return form, metrics.dashboard(period, area)
+
+
+@require_GET
+@login_required
+def dashboard(request):
+    form, figures = _figures(request)
+    if figures is None:
+        return render(request, "reports/dashboard.html", {"form": form}, status=400)
+    volume = figures["volume"]
+    charts = [
+        (key, title, bar_chart(volume[f"by_{key}"], title=title), volume[f"by_{key}"])
+        for key, title in (
+            ("channel", _("By channel")),
+            ("district", _("By district")),
+            ("street", _("By street")),
+            ("category", _("By category")),
+            ("request_type", _("By request type")),
+            ("route", _("By route")),
+        )
+    ]
+    units = figures["units"]
+    context = {
+        "form": form,
+        "figures": figures,
+        "charts": charts,
+        "overdue_chart": bar_chart(
+            [{"label": u["unit"], "count": u["overdue"]} for u in units if u["overdue"]],
+            title=_("Overdue now, by unit"),
+        ),
+        "coverage": [
+            (key, title, figures["coverage"][key])
+            for key, title in (
+                ("sites", _("Liaison sites")),
+                ("representatives", _("Representatives' codes")),
+                ("placements", _("QR placements")),
+            )
+        ],
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+@require_GET
+@login_required
+def export(request, table: str, fmt: str):
+    form, figures = _figures(request)
+    if figures is None:
+        return render(request, "reports/dashboard.html", {"form": form}, status=400)
+    available = tables(figures)
+    if table == "all" and fmt == "xlsx":
+        sheets = list(available.values())
+    elif table in available:
+        sheets = [available[table]]
+    else:
+        raise Http404
+    name = f"liaison-{table}-{figures['period']['key']}".replace("..", "_")
+    if fmt == "csv":
+        _title, headers, rows = sheets[0]
+        response = HttpResponse(to_csv(headers, rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            to_xlsx(sheets),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
