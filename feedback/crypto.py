@@ -7,6 +7,7 @@ from ``SECRET_KEY`` so the quick start works; production refuses to start withou
 import base64
 import functools
 import hashlib
+import re
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -46,4 +47,18 @@ def mask_phone(phone: str) -> str:
     return f"{digits[:3]}****{digits[-4:]}"
 
 
-__all__ = ["InvalidToken", "decrypt", "encrypt", "mask_phone", "rotate"]
+MOBILE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+ID_NUMBER_IN_TEXT = re.compile(r"(?<![\dXx])\d{17}[\dXx](?![\dXx])")
+LANDLINE_IN_TEXT = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
+
+
+def redact_numbers(text: str) -> str:
+    """Free text for readers who must not see contact details (a briefing, an export): mobile
+    numbers masked, identity-card and landline numbers removed. Names cannot be found this
+    way; what residents write is only shown where its summary or its case is needed."""
+    text = ID_NUMBER_IN_TEXT.sub("［证件号已隐去］", text)
+    text = MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group()), text)
+    return LANDLINE_IN_TEXT.sub("［电话已隐去］", text)
+
+
+__all__ = ["InvalidToken", "decrypt", "encrypt", "mask_phone", "redact_numbers", "rotate"]

@@ -186,6 +186,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "feedback.tasks.clean_pending_photos_task",
         "schedule": 3600.0,
     },
+    # The quarterly briefing's draft, for the quarter that just ended (DESIGN section 8).
+    "compile-quarterly-briefing": {
+        "task": "reports.tasks.compile_quarterly_briefing_task",
+        "schedule": crontab(day_of_month=1, month_of_year="1,4,7,10", hour=6, minute=0),
+    },
     # Retention (DESIGN section 9): contact details go a while after the case ended.
     "purge-contact-details": {
         "task": "feedback.tasks.contact_details_purge_task",
@@ -394,7 +399,12 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # WeasyPrint reports every layout step at INFO; only its warnings matter.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- Demo data ------------------------------------------------------------------------------

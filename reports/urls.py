@@ -1,10 +1,41 @@
 from django.urls import path, re_path
 
 from reports import views
+from reports import views_briefing as b
 
 app_name = "reports"
 
 urlpatterns = [
     path("reports/", views.dashboard, name="dashboard"),
     re_path(r"^reports/export/(?P<table>[a-z_]+)\.(?P<fmt>csv|xlsx)$", views.export, name="export"),
+]
+
+urlpatterns += [
+    path("reports/briefings/", b.briefing_list, name="briefing-list"),
+    path("reports/briefings/compile/", b.briefing_compile_view, name="briefing-compile"),
+    path("reports/briefings/<int:pk>/", b.briefing_draft, name="briefing-draft"),
+    path("reports/briefings/<int:pk>/recompile/", b.briefing_recompile, name="briefing-recompile"),
+    path("reports/briefings/<int:pk>/issue/", b.briefing_issue_view, name="briefing-issue"),
+    path("reports/briefings/<int:pk>/draft.pdf", b.briefing_draft_pdf, name="briefing-draft-pdf"),
+    path("reports/briefings/<int:pk>/v<int:number>/", b.briefing_version, name="briefing-version"),
+    path(
+        "reports/briefings/<int:pk>/v<int:number>.pdf",
+        b.briefing_version_pdf,
+        name="briefing-version-pdf",
+    ),
+    path(
+        "reports/briefings/<int:pk>/v<int:number>.xlsx",
+        b.briefing_version_xlsx,
+        name="briefing-version-xlsx",
+    ),
+    path(
+        "reports/briefings/<int:pk>/v<int:number>/instruct/",
+        b.instruction_create_view,
+        name="briefing-instruct",
+    ),
+    path(
+        "reports/instructions/<int:pk>/follow-up/",
+        b.instruction_follow_up_view,
+        name="instruction-follow-up",
+    ),
 ]

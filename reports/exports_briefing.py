@@ -1,0 +1,86 @@
+"""A briefing's tables as one Excel workbook and its pages as a PDF (WeasyPrint)."""
+
+from django.template.loader import render_to_string
+
+from reports.exports import tables, to_xlsx
+
+
+def briefing_sheets(figures: dict) -> list[tuple[str, list[str], list[list]]]:
+    """The dashboard tables, then hot topics, proposals and the appendix of cases."""
+    from django.utils.translation import gettext as _
+
+    h = figures["handling"]
+    sheets = [
+        (
+            _("Overview"),
+            [_("Figure"), _("Value")],
+            [
+                [_("Opinions received"), figures["volume"]["total"]],
+                [_("Change on the previous period"), figures["volume"]["change_previous"]],
+                [_("Change on a year earlier"), figures["volume"]["change_year"]],
+                [_("Cases opened"), h["opened"]],
+                [_("Response rate"), h["response_rate"]],
+                [_("Resolution rate"), h["resolution_rate"]],
+                [_("Satisfaction rate"), h["satisfaction_rate"]],
+                [_("Closed on time"), h["on_time_rate"]],
+                [_("Average days to close"), h["average_days"]],
+                [_("Reopened (redo)"), h["reopened"]],
+                [_("Returned by units"), h["returned"]],
+            ],
+        ),
+        *[t for key, t in tables(figures).items() if key not in ("placements",)],
+        (
+            _("Hot topics"),
+            [_("Word"), _("Opinions"), _("Previous period"), _("Change (%)")],
+            [[t["word"], t["count"], t["previous"], t["change"]] for t in figures["hot_topics"]],
+        ),
+        (
+            _("Recurring issues"),
+            [_("Street"), _("Category"), _("Opinions"), _("Cases")],
+            [
+                [c["street"], c["category"], c["count"], c["cases"]]
+                for c in figures["proposals"]["suggestions"]
+            ],
+        ),
+        (
+            _("Appendix: cases"),
+            [
+                _("Case"),
+                _("Received"),
+                _("Street"),
+                _("Category"),
+                _("Route"),
+                _("Status"),
+                _("Unit"),
+                _("Summary"),
+            ],
+            [
+                [
+                    r["ref"],
+                    r["received"],
+                    r["street"],
+                    r["category"],
+                    r["route"],
+                    r["status"],
+                    r["unit"],
+                    r["summary"],
+                ]
+                for r in figures["appendix"]["rows"]
+            ],
+        ),
+    ]
+    return sheets
+
+
+def briefing_xlsx(figures: dict) -> bytes:
+    return to_xlsx(briefing_sheets(figures))
+
+
+def briefing_pdf(version, *, base_url: str) -> bytes:
+    """A4, Chinese (Noto Sans CJK SC), page numbers "第 N 页 共 M 页", charts as SVG."""
+    from weasyprint import HTML
+
+    from reports.views_briefing import briefing_context
+
+    html = render_to_string("reports/briefing_print.html", briefing_context(version, printing=True))
+    return HTML(string=html, base_url=base_url).write_pdf()

@@ -1,0 +1,309 @@
+"""Compiling, editing and issuing the quarterly briefing (民情民意专报, DESIGN section 8), and
+leaders' instructions (批示) on it or on a case."""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from feedback.crypto import redact_numbers
+from feedback.models import Submission
+from reports import metrics
+from reports.models import Briefing, BriefingVersion, Instruction
+from reports.periods import Period
+from reports.topics import hot_topics
+from routing.models import OPEN_STATUSES, Case, CaseEvent, CaseStatus, Route
+
+logger = logging.getLogger(__name__)
+
+APPENDIX_ROWS = 500
+CLUSTER_AT_LEAST = 3  # opinions on one matter in one street make a recurring issue
+MOTION_STREETS = 3  # a matter raised in this many streets is a regional common issue
+
+
+def _case_row(case: Case) -> dict:
+    """A case as the briefing shows it: no names or contact details; of free text only the
+    summary, with any phone or identity number in it masked."""
+    return {
+        "ref": case.reference,
+        "received": timezone.localtime(case.created_at).date().isoformat(),
+        "street": case.area.street.name if case.area.street_id else case.area.name,
+        "category": case.category.name if case.category_id else "",
+        "route": case.get_route_display() if case.route else "",
+        "status": case.get_status_display(),
+        "unit": case.unit.name if case.unit_id else "",
+        "summary": redact_numbers(case.summary),
+    }
+
+
+def _cases(area):
+    return Case.objects.filter(area__path__startswith=area.path).select_related(
+        "area__street", "category", "unit"
+    )
+
+
+def _typical(period: Period, area) -> list[dict]:
+    """Cases escalated, supervised or reopened in the period: the difficult ones."""
+    start, end = period.bounds()
+    kinds = [CaseEvent.Kind.ESCALATED, CaseEvent.Kind.SUPERVISION]
+    hard = (
+        _cases(area)
+        .filter(
+            Q(events__kind__in=kinds) | Q(events__to_status=CaseStatus.REOPENED),
+            events__created_at__gte=start,
+            events__created_at__lt=end,
+        )
+        .distinct()
+        .order_by("-created_at")[:10]
+    )
+    return [_case_row(c) for c in hard]
+
+
+def _proposals(period: Period, area, at: datetime) -> dict:
+    start, end = period.bounds()
+    overdue = (
+        _cases(area)
+        .filter(
+            status__in=[CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS],
+            resolve_by__lt=at,
+        )
+        .exclude(route=Route.SUPERVISE)
+        .order_by("resolve_by")[:20]
+    )
+    supervision = [{**_case_row(c), "days_overdue": (at - c.resolve_by).days} for c in overdue]
+    opinions = Submission.objects.filter(
+        created_at__gte=start,
+        created_at__lt=end,
+        area__path__startswith=area.path,
+        case__category__isnull=False,
+    )
+    clusters = list(
+        opinions.values("area__street__name", "case__category__name")
+        .annotate(count=Count("id"), cases=Count("case", distinct=True))
+        .filter(count__gte=CLUSTER_AT_LEAST)
+        .order_by("-count", "area__street__name")[:15]
+    )
+    motions = list(
+        opinions.values("case__category__name")
+        .annotate(count=Count("id"), streets=Count("area__street", distinct=True))
+        .filter(streets__gte=MOTION_STREETS)
+        .order_by("-streets", "-count")[:5]
+    )
+    return {
+        "supervision": supervision,
+        "suggestions": [
+            {
+                "street": c["area__street__name"] or "",
+                "category": c["case__category__name"],
+                "count": c["count"],
+                "cases": c["cases"],
+            }
+            for c in clusters
+        ],
+        "motions": [
+            {"category": m["case__category__name"], "count": m["count"], "streets": m["streets"]}
+            for m in motions
+        ],
+    }
+
+
+def _instructions(area, before: datetime) -> list[dict]:
+    """Instructions written before this compile on briefings of this area or its cases, with
+    what was done: the next briefing reports their follow-up."""
+    rows = (
+        Instruction.objects.filter(
+            Q(version__briefing__area__path__startswith=area.path)
+            | Q(case__area__path__startswith=area.path),
+            created_at__lt=before,
+        )
+        .select_related("version", "case")
+        .order_by("-created_at")[:30]
+    )
+    return [
+        {
+            "date": timezone.localtime(i.created_at).date().isoformat(),
+            "on": i.version.title if i.version_id else i.case.reference,
+            "item": i.item,
+            "text": i.text,
+            "follow_up": i.follow_up,
+            "done": bool(i.follow_up),
+        }
+        for i in rows
+    ]
+
+
+def briefing_figures(period: Period, area, *, at: datetime | None = None) -> dict:
+    """Everything a briefing states, as plain values in Chinese, computed from the cases.
+    A fixed number of queries; the hot topics read the period's texts once."""
+    at = at or timezone.now()
+    start, end = period.bounds()
+    with translation.override(settings.LANGUAGE_CODE):
+        figures = metrics.dashboard(period, area, at=at)
+        figures["period"].update(
+            start=period.start.isoformat(),
+            end=(period.end - timedelta(days=1)).isoformat(),
+        )
+        figures["hot_topics"] = hot_topics(period, area)
+        figures["typical"] = _typical(period, area)
+        figures["proposals"] = _proposals(period, area, at)
+        figures["instructions"] = _instructions(area, at)
+        opened = _cases(area).filter(created_at__gte=start, created_at__lt=end)
+        figures["appendix"] = {
+            "total": opened.count(),
+            "rows": [_case_row(c) for c in opened.order_by("created_at")[:APPENDIX_ROWS]],
+        }
+    figures["compiled_at"] = timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
+    return figures
+
+
+def _title(period: Period, area) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("%(area)s people's opinions briefing, %(period)s") % {
+            "area": area.name,
+            "period": period.label,
+        }
+
+
+def _overview(figures: dict) -> str:
+    """The first paragraph of a new draft; staff rewrite it as they see fit."""
+    v, h = figures["volume"], figures["handling"]
+
+    def pct(value):
+        return "—" if value is None else f"{value}%"
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return _(
+            "In %(period)s, %(total)s opinions were received (%(prev)s on the previous "
+            "period, %(year)s on a year earlier) and %(opened)s cases opened. Response rate "
+            "%(response)s, resolution rate %(resolution)s, satisfaction rate %(satisfaction)s, "
+            "closed on time %(on_time)s."
+        ) % {
+            "period": figures["period"]["label"],
+            "total": v["total"],
+            "prev": pct(v["change_previous"]),
+            "year": pct(v["change_year"]),
+            "opened": h["opened"],
+            "response": pct(h["response_rate"]),
+            "resolution": pct(h["resolution_rate"]),
+            "satisfaction": pct(h["satisfaction_rate"]),
+            "on_time": pct(h["on_time_rate"]),
+        }
+
+
+def briefing_compile(*, period: Period, area, actor=None, at: datetime | None = None) -> Briefing:
+    """Compile (or recompile) the draft of ``period`` for ``area``: the figures are replaced,
+    the narrative staff wrote is kept (a new draft starts with a generated overview).
+    Called by the quarterly beat task (``actor`` None), staff and ``compile_briefing``."""
+    at = at or timezone.now()
+    figures = briefing_figures(period, area, at=at)
+    with transaction.atomic():
+        briefing, created = Briefing.objects.select_for_update().get_or_create(
+            period=period.key,
+            area=area,
+            defaults={
+                "title": _title(period, area),
+                "figures": figures,
+                "overview_text": _overview(figures),
+                "compiled_at": at,
+                "compiled_by": actor,
+            },
+        )
+        if not created:
+            briefing.figures = figures
+            briefing.compiled_at = at
+            briefing.compiled_by = actor
+            briefing.save(update_fields=["figures", "compiled_at", "compiled_by", "updated_at"])
+    logger.info("briefing %s compiled for %s (area %s)", briefing.pk, period.key, area.pk)
+    return briefing
+
+
+def briefing_edit(*, briefing_id: int, actor, **texts) -> Briefing:
+    """Staff edit the narrative of a draft (overview, hot issues, proposals, title)."""
+    allowed = {"title", "overview_text", "hot_text", "proposals_text"}
+    if set(texts) - allowed:
+        raise ValueError(f"not editable: {sorted(set(texts) - allowed)}")
+    with transaction.atomic():
+        briefing = Briefing.objects.select_for_update().get(pk=briefing_id)
+        for name, value in texts.items():
+            setattr(briefing, name, value.strip())
+        if not briefing.title:
+            raise ValidationError({"title": _("A briefing needs a title.")})
+        briefing.save(update_fields=[*texts, "updated_at"])
+    return briefing
+
+
+def briefing_issue(*, briefing_id: int, actor) -> BriefingVersion:
+    """Freeze the draft as the next issued version: its figures and text are copied, so later
+    changes to cases or to the draft never alter what was issued."""
+    with transaction.atomic():
+        briefing = Briefing.objects.select_for_update().get(pk=briefing_id)
+        last = briefing.versions.aggregate(last=Max("number"))["last"] or 0
+        version = BriefingVersion.objects.create(
+            briefing=briefing,
+            number=last + 1,
+            title=briefing.title,
+            figures=briefing.figures,
+            overview_text=briefing.overview_text,
+            hot_text=briefing.hot_text,
+            proposals_text=briefing.proposals_text,
+            issued_at=timezone.now(),
+            issued_by=actor,
+        )
+    logger.info("briefing %s issued as version %s", briefing.pk, version.number)
+    return version
+
+
+def instruction_create(
+    *,
+    author,
+    text: str,
+    version: BriefingVersion | None = None,
+    case: Case | None = None,
+    item: str = "",
+    supervise: bool = False,
+) -> Instruction:
+    """A leader's instruction on an issued briefing (or one of its items) or on a case. On an
+    open case it may ask for supervision: the case's suggestion becomes 督办 with the
+    instruction as the reason, and the committee names a supervisor from its queue."""
+    from routing.services.workflow import case_suggest_supervision
+
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write the instruction.")})
+    if supervise and (case is None or case.status not in OPEN_STATUSES):
+        raise ValidationError({"supervise": _("Only an open case can be put under supervision.")})
+    with transaction.atomic():
+        instruction = Instruction.objects.create(
+            author=author, text=text, version=version, case=case, item=item, supervise=supervise
+        )
+        if case is not None:
+            CaseEvent.objects.create(
+                case=case,
+                kind=CaseEvent.Kind.FOLLOW_UP,
+                actor=author,
+                note=_("Leader's instruction: %(text)s") % {"text": text},
+            )
+        if supervise:
+            case_suggest_supervision(
+                case_id=case.pk, reason=_("Leader's instruction: %(text)s") % {"text": text}
+            )
+    return instruction
+
+
+def instruction_follow_up(*, instruction_id: int, actor, text: str) -> Instruction:
+    """Staff record what was done on an instruction; the next briefing reports it."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"follow_up": _("Say what was done.")})
+    with transaction.atomic():
+        instruction = Instruction.objects.select_for_update().get(pk=instruction_id)
+        instruction.follow_up = text
+        instruction.followed_up_at = timezone.now()
+        instruction.followed_up_by = actor
+        instruction.save(update_fields=["follow_up", "followed_up_at", "followed_up_by"])
+    return instruction

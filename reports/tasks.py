@@ -1,0 +1,24 @@
+"""Thin task adapters for the briefing."""
+
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True)
+def compile_quarterly_briefing_task() -> int:
+    """Beat, at the start of each quarter: a draft of the quarter that ended, for the city
+    (the root area). Recompiling an existing draft keeps its narrative, so a rerun is safe."""
+    from reports.periods import Period
+    from reports.services.briefing import briefing_compile
+    from representatives.models import Area
+
+    period = Period.last_complete_quarter(timezone.localdate())
+    root = Area.objects.filter(parent__isnull=True).order_by("path").first()
+    if root is None:
+        return 0
+    briefing = briefing_compile(period=period, area=root)
+    return briefing.pk

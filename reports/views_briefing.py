@@ -1,0 +1,323 @@
+"""The quarterly briefing: staff compile, edit and issue it; leaders read issued versions (on
+a phone or as the PDF) and write instructions; staff record what was done.
+
+Committee staff and leaders whose area contains the briefing's area; anybody else gets a 404
+(visibility equals existence). Drafts are for staff only."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from reports.charts import bar_chart
+from reports.exports_briefing import briefing_pdf, briefing_xlsx
+from reports.forms_briefing import BriefingTextForm, CompileForm, FollowUpForm, InstructionForm
+from reports.models import Briefing, BriefingVersion, Instruction
+from reports.periods import Period
+from reports.services.briefing import (
+    briefing_compile,
+    briefing_edit,
+    briefing_issue,
+    instruction_create,
+    instruction_follow_up,
+)
+from reports.views import reporting_scope
+from representatives.models import Role
+from routing.models import Case
+
+WHOLE = "briefing"
+
+
+@dataclass
+class DraftVersion:
+    """A draft shown (or printed) like an issued version, marked as a draft."""
+
+    briefing: Briefing
+    number = None
+    issued_at = None
+
+    def __getattr__(self, name):
+        return getattr(self.briefing, name)
+
+
+def _scope(request, *, staff: bool = False):
+    scope = reporting_scope(request.user)
+    if scope is None or (staff and request.user.official.role != Role.COMMITTEE_STAFF):
+        raise Http404
+    return scope
+
+
+def _briefing(request, pk: int, *, staff: bool = False) -> Briefing:
+    scope = _scope(request, staff=staff)
+    return get_object_or_404(
+        Briefing.objects.select_related("area"), pk=pk, area__path__startswith=scope.path
+    )
+
+
+def _version(request, pk: int, number: int) -> BriefingVersion:
+    briefing = _briefing(request, pk)
+    return get_object_or_404(
+        BriefingVersion.objects.select_related("briefing__area"), briefing=briefing, number=number
+    )
+
+
+def briefing_context(version, *, printing: bool = False) -> dict:
+    f = version.figures
+    v, units = f["volume"], f["units"]
+    charts = {
+        key: bar_chart(v[f"by_{key}"], title=title)
+        for key, title in (
+            ("channel", _("By channel")),
+            ("district", _("By district")),
+            ("street", _("By street")),
+            ("category", _("By category")),
+            ("request_type", _("By request type")),
+            ("route", _("By route")),
+        )
+    }
+    charts["overdue"] = bar_chart(
+        [{"label": u["unit"], "count": u["overdue"]} for u in units if u["overdue"]],
+        title=_("Overdue now, by unit"),
+    )
+    charts["hot"] = bar_chart(
+        [{"label": t["word"], "count": t["count"]} for t in f["hot_topics"]],
+        title=_("Hot topics"),
+    )
+    return {"version": version, "f": f, "charts": charts, "printing": printing}
+
+
+def _instruction_items(version) -> list[tuple[str, str]]:
+    f = version.figures
+    items = [(WHOLE, _("The briefing as a whole"))]
+    items += [
+        (f"hot:{t['word']}", _("Hot topic: %(word)s") % {"word": t["word"]})
+        for t in f["hot_topics"]
+    ]
+    refs = dict.fromkeys(r["ref"] for r in [*f["typical"], *f["proposals"]["supervision"]])
+    items += [(f"case:{ref}", _("Case %(ref)s") % {"ref": ref}) for ref in refs]
+    return items
+
+
+@require_GET
+@login_required
+def briefing_list(request):
+    scope = _scope(request)
+    staff = request.user.official.role == Role.COMMITTEE_STAFF
+    briefings = (
+        Briefing.objects.filter(area__path__startswith=scope.path)
+        .select_related("area")
+        .prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=BriefingVersion.objects.only("briefing_id", "number", "issued_at"),
+            )
+        )
+        .order_by("-period", "area__path")
+    )
+    if not staff:
+        briefings = briefings.filter(versions__isnull=False).distinct()
+    return render(
+        request,
+        "reports/briefing_list.html",
+        {
+            "briefings": briefings,
+            "staff": staff,
+            "form": CompileForm(scope=scope) if staff else None,
+        },
+    )
+
+
+@require_POST
+@login_required
+def briefing_compile_view(request):
+    scope = _scope(request, staff=True)
+    form = CompileForm(request.POST, scope=scope)
+    if not form.is_valid():
+        briefings = Briefing.objects.filter(area__path__startswith=scope.path).select_related(
+            "area"
+        )
+        return render(
+            request,
+            "reports/briefing_list.html",
+            {"briefings": briefings, "staff": True, "form": form},
+            status=400,
+        )
+    briefing = briefing_compile(
+        period=Period.parse(form.cleaned_data["period"]),
+        area=form.cleaned_data["area"],
+        actor=request.user,
+    )
+    messages.success(request, _("The draft was compiled from the cases as they are now."))
+    return redirect("reports:briefing-draft", briefing.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def briefing_draft(request, pk: int):
+    briefing = _briefing(request, pk, staff=True)
+    form = BriefingTextForm(request.POST or None, instance=briefing)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                briefing_edit(
+                    briefing_id=briefing.pk,
+                    actor=request.user,
+                    **{name: form.cleaned_data[name] for name in form.fields},
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The draft was saved."))
+                return redirect("reports:briefing-draft", briefing.pk)
+        status = 400
+    context = briefing_context(DraftVersion(briefing))
+    context.update(form=form, briefing=briefing, versions=briefing.versions.order_by("-number"))
+    return render(request, "reports/briefing_draft.html", context, status=status)
+
+
+@require_POST
+@login_required
+def briefing_recompile(request, pk: int):
+    briefing = _briefing(request, pk, staff=True)
+    briefing_compile(period=Period.parse(briefing.period), area=briefing.area, actor=request.user)
+    messages.success(request, _("The draft was compiled from the cases as they are now."))
+    return redirect("reports:briefing-draft", briefing.pk)
+
+
+@require_POST
+@login_required
+def briefing_issue_view(request, pk: int):
+    briefing = _briefing(request, pk, staff=True)
+    version = briefing_issue(briefing_id=briefing.pk, actor=request.user)
+    messages.success(
+        request,
+        _("Version %(number)s was issued; it no longer changes.") % {"number": version.number},
+    )
+    return redirect("reports:briefing-version", briefing.pk, version.number)
+
+
+@require_GET
+@login_required
+def briefing_draft_pdf(request, pk: int):
+    briefing = _briefing(request, pk, staff=True)
+    return _pdf(request, DraftVersion(briefing), f"briefing-{briefing.period}-draft")
+
+
+def _version_page(request, version, *, instruction_form=None, status=200):
+    staff = request.user.official.role == Role.COMMITTEE_STAFF
+    context = briefing_context(version)
+    context.update(
+        briefing=version.briefing,
+        staff=staff,
+        leader=request.user.official.role == Role.LEADER,
+        instruction_form=instruction_form or InstructionForm(items=_instruction_items(version)),
+        instructions=version.instructions.select_related("case").order_by("created_at"),
+        follow_up_form=FollowUpForm() if staff else None,
+    )
+    return render(request, "reports/briefing_version.html", context, status=status)
+
+
+@require_GET
+@login_required
+def briefing_version(request, pk: int, number: int):
+    return _version_page(request, _version(request, pk, number))
+
+
+@require_GET
+@login_required
+def briefing_version_pdf(request, pk: int, number: int):
+    version = _version(request, pk, number)
+    return _pdf(request, version, f"briefing-{version.briefing.period}-v{number}")
+
+
+@require_GET
+@login_required
+def briefing_version_xlsx(request, pk: int, number: int):
+    version = _version(request, pk, number)
+    response = HttpResponse(
+        briefing_xlsx(version.figures),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="briefing-{version.briefing.period}-v{number}.xlsx"'
+    )
+    return response
+
+
+def _pdf(request, version, name: str) -> HttpResponse:
+    response = HttpResponse(
+        briefing_pdf(version, base_url=request.build_absolute_uri("/")),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    return response
+
+
+@require_POST
+@login_required
+def instruction_create_view(request, pk: int, number: int):
+    version = _version(request, pk, number)
+    if request.user.official.role != Role.LEADER:
+        raise Http404
+    form = InstructionForm(request.POST, items=_instruction_items(version))
+    if form.is_valid():
+        about = form.cleaned_data["about"]
+        case = None
+        if about.startswith("case:"):
+            reference = about.removeprefix("case:")
+            case = Case.objects.filter(
+                pk=int(reference.removeprefix("C-")),
+                area__path__startswith=version.briefing.area.path,
+            ).first()
+        try:
+            instruction_create(
+                author=request.user,
+                version=version,
+                case=case,
+                item="" if about == WHOLE else about,
+                text=form.cleaned_data["text"],
+                supervise=form.cleaned_data["supervise"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Your instruction was recorded."))
+            return redirect("reports:briefing-version", pk, number)
+    return _version_page(request, version, instruction_form=form, status=400)
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    """A service's refusal shown next to its field (or above the form)."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@require_POST
+@login_required
+def instruction_follow_up_view(request, pk: int):
+    scope = _scope(request, staff=True)
+    instruction = get_object_or_404(
+        Instruction.objects.select_related("version__briefing"),
+        pk=pk,
+        version__briefing__area__path__startswith=scope.path,
+    )
+    form = FollowUpForm(request.POST, instance=instruction)
+    version = instruction.version
+    if not form.is_valid():
+        messages.error(request, _("Say what was done."))
+    else:
+        instruction_follow_up(
+            instruction_id=instruction.pk, actor=request.user, text=form.cleaned_data["follow_up"]
+        )
+        messages.success(request, _("The follow-up was recorded."))
+    return redirect("reports:briefing-version", version.briefing_id, version.number)
