@@ -68,7 +68,7 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-.PHONY: bench bench-lists bench-deadlines
+.PHONY: bench bench-lists bench-deadlines bench-reports
 # Benchmarks (not tests): intake throughput vs a bare Django view, on gunicorn + PostgreSQL;
 # then the staff lists at 100,000 cases (about 1 minute on a rerun, plus ~2 minutes of seeding
 # the first time: the database liaison_bench_lists is kept between runs).
@@ -76,10 +76,16 @@ bench: install-dev messages
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/worklists.py
 	$(BIN)/python bench/deadlines.py
+	$(BIN)/python bench/reports.py
 
 # The staff lists alone: workbench queues and filters, case page, desk, /rep/, /inbox/.
 bench-lists: install-dev messages
 	$(BIN)/python bench/worklists.py
+
+# Dashboards, Excel export and the briefing at 1,000,000 cases (its own database, kept; the
+# first run seeds for about 20 minutes).
+bench-reports: install-dev messages
+	$(BIN)/python bench/reports.py
 
 # The deadline sweep over the same database: dry run and real sweep (rolled back), time and queries.
 bench-deadlines: install-dev messages

@@ -36,14 +36,14 @@ class BriefingTextForm(forms.ModelForm):
 
 
 class InstructionForm(forms.Form):
-    about = forms.ChoiceField(label=gettext_lazy("On"))
+    about = forms.ChoiceField(label=gettext_lazy("Instruction on"))
     text = forms.CharField(
         label=gettext_lazy("Instruction"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     supervise = forms.BooleanField(
-        label=gettext_lazy("Put this case under supervision (督办)"), required=False
+        label=gettext_lazy("Put the chosen case under supervision (督办)"), required=False
     )
 
     def __init__(self, data=None, *, items: list[tuple[str, str]]):

@@ -218,10 +218,19 @@ def _version_page(request, version, *, instruction_form=None, status=200):
         staff=staff,
         leader=request.user.official.role == Role.LEADER,
         instruction_form=instruction_form or InstructionForm(items=_instruction_items(version)),
-        instructions=version.instructions.select_related("case").order_by("created_at"),
+        instructions=_labelled(version),
         follow_up_form=FollowUpForm() if staff else None,
     )
     return render(request, "reports/briefing_version.html", context, status=status)
+
+
+def _labelled(version) -> list[Instruction]:
+    """The version's instructions, each with the item it is about in words."""
+    labels = dict(_instruction_items(version))
+    instructions = list(version.instructions.order_by("created_at"))
+    for instruction in instructions:
+        instruction.item_label = labels.get(instruction.item or WHOLE, instruction.item)
+    return instructions
 
 
 @require_GET

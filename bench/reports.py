@@ -1,0 +1,138 @@
+"""`make bench-reports`: the dashboard, its Excel export and the briefing at 1,000,000 cases.
+
+A benchmark, not a test. Its own PostgreSQL database (``liaison_bench_reports``, kept between
+runs) is topped up to N cases with the bulk seeder (``seed_demo --bulk``; the time is printed
+the first time). Then, for the busiest quarter and the whole city: the dashboard page and the
+all-tables Excel export through Django's test client (median and p95 wall time, SQL time and
+the number of queries), a street committee's dashboard, and one compile of the quarterly
+briefing (figures, hot topics over the quarter's texts, appendix). EXPLAIN (ANALYZE) of the
+dashboard's slowest query follows. Writes test-artifacts/bench/reports.json.
+
+    .venv/bin/python bench/reports.py [--cases 1000000] [--runs 5]
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "test-artifacts" / "bench" / "reports.json"
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--db", default=os.environ.get("BENCH_REPORTS_DB", "liaison_bench_reports"))
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--warmups", type=int, default=1)
+    parser.add_argument("--redis", default="")
+    return parser.parse_args()
+
+
+def main() -> None:
+    from bench import worklists as w
+
+    args = parse_args()
+    w.configure(args)
+    w.ensure_database(args.db)
+    w.manage("migrate", "--noinput", "-v0")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.db.models import Count
+    from django.db.models.functions import TruncQuarter
+    from django.test import Client
+
+    from feedback.models import Submission
+    from reports.periods import Period
+    from reports.services.briefing import briefing_compile
+    from representatives.models import Area, Role
+    from routing.models import Case
+
+    seeding = w.ensure_cases(args.cases)
+    city = Area.objects.get(level=Area.Level.CITY)
+    street = Area.objects.get(name="银河路街道")
+    users = {
+        "city": w.ensure_user("bench_city", role=Role.COMMITTEE_STAFF, area=city),
+        "street": w.ensure_user("bench_street", role=Role.COMMITTEE_STAFF, area=street),
+    }
+    busiest = (
+        Submission.objects.annotate(q=TruncQuarter("created_at"))
+        .values("q")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    start = busiest["q"].date()
+    period = Period.quarter(start.year, (start.month - 1) // 3 + 1)
+    cases = Case.objects.count()
+    print(f"{cases} cases; busiest quarter {period.key} with {busiest['n']} opinions")
+
+    results = {}
+    for name, user, url in (
+        ("dashboard, city", "city", f"/reports/?period={period.key}&area={city.pk}"),
+        ("dashboard, one street", "street", f"/reports/?period={period.key}&area={street.pk}"),
+        (
+            "all tables (Excel), city",
+            "city",
+            f"/reports/export/all.xlsx?period={period.key}&area={city.pk}",
+        ),
+    ):
+        client = Client()
+        client.force_login(users[user])
+        result = w.measure(client, url, runs=args.runs, warmups=args.warmups)
+        results[name] = {k: v for k, v in result.items() if k != "captured"}
+        slowest = result["captured"]
+        print(
+            f"  {name}: median {result['median_ms']} ms, p95 {result['p95_ms']} ms, "
+            f"SQL {result['sql_median_ms']} ms, {result['queries']} queries"
+        )
+
+    started = time.monotonic()
+    briefing_compile(period=period, area=city)
+    compile_s = round(time.monotonic() - started, 1)
+    print(
+        f"  briefing compile (figures, hot topics over {busiest['n']} texts, appendix): {compile_s} s"
+    )
+
+    timings = []
+    for query in slowest:
+        if query["sql"].startswith("SELECT"):
+            start_q = time.perf_counter()
+            with connection.cursor() as cursor:
+                cursor.execute(query["sql"])
+            timings.append((time.perf_counter() - start_q, query["sql"]))
+    _, worst = max(timings)
+    plan = w.explain(worst)
+    print("\n=== EXPLAIN (ANALYZE, BUFFERS): the export's slowest query ===")
+    print(worst[:400])
+    print("\n".join(plan[:25]))
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(
+        json.dumps(
+            {
+                "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "cases": cases,
+                "period": period.key,
+                "opinions_in_period": busiest["n"],
+                "seeding": seeding,
+                "pages": results,
+                "briefing_compile_s": compile_s,
+                "slowest_query": worst,
+                "plan": plan,
+            },
+            ensure_ascii=False,
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
+    print(f"\nwritten {OUT.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,130 @@
+"""The quarterly briefing, from the committee's desk to a leader's phone.
+
+Committee staff (desktop) open 数据统计, compile the draft of 2026Q3, rewrite its overview and
+issue it. A leader reads the dashboard and the issued briefing on an iPhone 13 viewport in
+Chinese, downloads the PDF, and writes an instruction that puts an overdue case under
+supervision; the staff member records what was done. Screenshots ``briefing-NN-*.png``, the
+PDF and its first page as PNG are kept in ``test-artifacts/browser/``.
+"""
+
+import subprocess
+
+import pytest
+from playwright.sync_api import expect
+
+from reports.models import Instruction
+from representatives.models import Role
+from routing.models import Case
+from tests.browser.helpers import (
+    check_layout,
+    check_tap_targets,
+    shoot,
+    sign_in,
+    watch,
+    write_report,
+    zh,
+)
+from tests.factories import make_official
+from tests.reports.conftest import quarter  # noqa: F401 - the hand-made quarter of cases
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+OVERVIEW = "三季度群众意见集中在小区环境和供热准备，总体办理及时。"
+INSTRUCTION = "请常委会督促承办单位尽快办结，并向我报告。"
+FOLLOW_UP = "已约谈承办单位，明确十日内办结。"
+
+
+def test_staff_issue_the_briefing_and_a_leader_instructs_on_a_phone(
+    live_server,
+    phone,
+    desk,
+    artifacts_dir,
+    quarter,  # noqa: F811
+    areas,
+):
+    make_official(Role.COMMITTEE_STAFF, username="bf-staff", area=areas[0])
+    make_official(Role.LEADER, username="bf-leader", area=areas[0])
+    problems, report = [], {}
+
+    # --- the committee's desk: compile, edit, issue --------------------------------------
+    staff = desk.new_page()
+    watch(staff, problems)
+    sign_in(staff, live_server, "bf-staff")
+    staff.get_by_role("link", name=zh("Figures")).first.click()
+    staff.get_by_role("link", name=zh("Quarterly briefings")).click()
+    staff.get_by_label(zh("Quarter")).select_option("2026Q3")
+    staff.get_by_role("button", name=zh("Compile"), exact=True).click()
+    expect(staff.get_by_role("heading", level=1)).to_contain_text("民情民意专报")
+    staff.get_by_role("textbox", name=zh("overview")).fill(OVERVIEW)
+    staff.get_by_role("button", name=zh("Save the draft")).click()
+    expect(staff.locator(".messages")).to_contain_text(zh("The draft was saved."))
+    shoot(staff, artifacts_dir, "briefing-01-draft-desk.png")
+    staff.get_by_role("button", name=zh("Issue this version")).click()
+    expect(staff.locator(".messages")).to_contain_text("第1版已印发")
+    version_url = staff.url
+
+    # --- the leader's phone: dashboard, briefing, PDF, instruction ------------------------
+    page = phone.new_page()
+    watch(page, problems, allowed_status=[("POST", 400)])
+    sign_in(page, live_server, "bf-leader")
+    page.get_by_role("link", name=zh("Figures")).first.click()
+    page.get_by_label(zh("Period")).select_option("2026Q3")
+    page.get_by_role("button", name=zh("Show figures")).click()
+    expect(page.locator(".kpi").first).to_contain_text("8")  # opinions received
+    check_layout(page, "briefing-02-dashboard-phone", report)
+    check_tap_targets(page, ["main button", "main select"])
+    shoot(page, artifacts_dir, "briefing-02-dashboard-phone.png")
+
+    page.get_by_role("link", name=zh("Quarterly briefings")).click()
+    page.get_by_role("link", name="第1版").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("民情民意专报")
+    expect(page.locator("main")).to_contain_text(OVERVIEW)
+    check_layout(page, "briefing-03-version-phone", report)
+    shoot(page, artifacts_dir, "briefing-03-version-phone.png")
+
+    pdf = page.request.get(
+        live_server.url + page.get_by_role("link", name="PDF").get_attribute("href")
+    )
+    assert pdf.ok and pdf.body().startswith(b"%PDF")
+    (artifacts_dir / "briefing-04.pdf").write_bytes(pdf.body())
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "70",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "2",
+            str(artifacts_dir / "briefing-04.pdf"),
+            str(artifacts_dir / "briefing-04-page"),
+        ],
+        check=True,
+    )
+
+    overdue = Case.objects.get(pk=quarter["C"].pk).reference
+    form = page.locator("form.instruction-form")
+    form.get_by_label(zh("Instruction on")).select_option(f"case:{overdue}")
+    form.get_by_role("button", name=zh("Record the instruction")).click()  # nothing written
+    expect(page.locator(".field-error")).to_contain_text("必填")
+    form = page.locator("form.instruction-form")
+    form.get_by_label(zh("Instruction"), exact=True).fill(INSTRUCTION)
+    form.get_by_label(zh("Put the chosen case under supervision (督办)")).check()
+    form.get_by_role("button", name=zh("Record the instruction")).click()
+    expect(page.locator(".messages")).to_contain_text(zh("Your instruction was recorded."))
+    expect(page.locator(".instruction")).to_contain_text(INSTRUCTION)
+    check_layout(page, "briefing-05-instructed-phone", report)
+    shoot(page, artifacts_dir, "briefing-05-instructed-phone.png")
+    assert Case.objects.get(pk=quarter["C"].pk).suggestion["route"] == "supervise"
+
+    # --- back at the desk: what was done ----------------------------------------------------
+    staff.goto(version_url)
+    staff.get_by_role("textbox", name=zh("what was done")).fill(FOLLOW_UP)
+    staff.get_by_role("button", name=zh("Record the follow-up")).click()
+    expect(staff.locator(".messages")).to_contain_text(zh("The follow-up was recorded."))
+    assert Instruction.objects.get().follow_up == FOLLOW_UP
+    shoot(staff, artifacts_dir, "briefing-06-follow-up-desk.png")
+
+    write_report(artifacts_dir, "briefing-journey.json", report)
+    assert not problems, problems
