@@ -121,3 +121,109 @@ class Instruction(models.Model):
 
     def __str__(self):
         return self.text[:40]
+
+
+class Suggestion(models.Model):
+    """A representatives' suggestion (代表建议), often drafted from a recurring issue: the
+    cases it came from stay linked, so the chain is visible both ways."""
+
+    class Kind(models.TextChoices):
+        INTER_SESSION = "inter_session", _("Inter-session (闭会期间)")
+        SESSION = "session", _("During the session (大会期间)")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Being drafted")
+        SUBMITTED = "submitted", _("Submitted, waiting for the reply")
+        REPLIED = "replied", _("Replied, waiting for the representatives' rating")
+        REHANDLING = "rehandling", _("Being handled again")
+        CLOSED = "closed", _("Closed")
+
+    class Outcome(models.TextChoices):
+        SOLVED = "A", _("A: solved")
+        BEING_SOLVED = "B", _("B: being solved")
+        PLANNED = "C", _("C: planned")
+        NOT_NOW = "D", _("D: cannot be solved now, kept for reference")
+
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"), max_length=10000)
+    kind = models.CharField(_("kind"), max_length=15, choices=Kind, default=Kind.INTER_SESSION)
+    state = models.CharField(_("state"), max_length=12, choices=State, default=State.DRAFT)
+    representatives = models.ManyToManyField(
+        "representatives.Representative", verbose_name=_("raised by"), related_name="suggestions"
+    )
+    cases = models.ManyToManyField("routing.Case", related_name="suggestions", blank=True)
+    # The recurring issue it was drafted from, if any.
+    street = models.ForeignKey(
+        "representatives.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.ForeignKey(
+        "routing.Category", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "routing.HandlingUnit",
+        verbose_name=_("handling unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="suggestions",
+    )
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    reply_due = models.DateField(_("reply due"), null=True, blank=True)
+    extended = models.BooleanField(_("six months approved"), default=False)
+    reply = models.TextField(_("reply"), max_length=10000, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=1, choices=Outcome, blank=True)
+    replied_on = models.DateField(_("replied on"), null=True, blank=True)
+    satisfaction = models.CharField(_("representatives' rating"), max_length=12, blank=True)
+    rehandled = models.PositiveSmallIntegerField(_("times handled again"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class Motion(models.Model):
+    """A congress motion (议案): subject, grounds and proposal (案由、案据、方案), drafted from
+    suggestions that share a regional common issue, co-signed by at least ten
+    representatives, reviewed by the representative work committee, researched by a special
+    committee or a representatives' group, and decided."""
+
+    MIN_CO_SIGNERS = 10
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Being drafted")
+        SUBMITTED = "submitted", _("Submitted for review")
+        RESEARCH = "research", _("Accepted, being researched")
+        DECIDED = "decided", _("Decided")
+
+    subject = models.CharField(_("subject (案由)"), max_length=200)
+    grounds = models.TextField(_("grounds (案据)"), max_length=10000)
+    proposal = models.TextField(_("proposal (方案)"), max_length=10000)
+    suggestions = models.ManyToManyField(Suggestion, related_name="motions")
+    co_signers = models.ManyToManyField(
+        "representatives.Representative", related_name="motions", blank=True
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.DRAFT)
+    review_note = models.TextField(_("review by the representative work committee"), blank=True)
+    research_by = models.CharField(_("researched by"), max_length=100, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=200, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("motion")
+        verbose_name_plural = _("motions")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.subject

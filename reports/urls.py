@@ -2,6 +2,7 @@ from django.urls import path, re_path
 
 from reports import views
 from reports import views_briefing as b
+from reports import views_suggestions as sg
 
 app_name = "reports"
 
@@ -37,5 +38,12 @@ urlpatterns += [
         "reports/instructions/<int:pk>/follow-up/",
         b.instruction_follow_up_view,
         name="instruction-follow-up",
+    ),
+    path("reports/suggestions/", sg.suggestion_list, name="suggestion-list"),
+    path("reports/suggestions/<int:pk>/", sg.suggestion_detail, name="suggestion-detail"),
+    path(
+        "reports/suggestions/from-cluster/",
+        sg.suggestion_from_cluster_view,
+        name="suggestion-from-cluster",
     ),
 ]

@@ -178,7 +178,12 @@ def briefing_draft(request, pk: int):
                 return redirect("reports:briefing-draft", briefing.pk)
         status = 400
     context = briefing_context(DraftVersion(briefing))
-    context.update(form=form, briefing=briefing, versions=briefing.versions.order_by("-number"))
+    context.update(
+        form=form,
+        briefing=briefing,
+        versions=briefing.versions.order_by("-number"),
+        cluster_actions=True,  # staff turn a recurring issue into a suggestion from here
+    )
     return render(request, "reports/briefing_draft.html", context, status=status)
 
 

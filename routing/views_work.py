@@ -309,6 +309,8 @@ def _case_page(request, case, *, failed=None, status=200):
             "is_overdue": case.is_overdue(),
             "failed_form": failed,
             "committee_name": committee_public_name(),
+            # The chain to decisions: the suggestions (and motions) this case fed.
+            "fed_into": case.suggestions.prefetch_related("motions").order_by("pk"),
             **detail,
             **allowed,
             **forms,

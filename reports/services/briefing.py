@@ -83,7 +83,9 @@ def _proposals(period: Period, area, at: datetime) -> dict:
         case__category__isnull=False,
     )
     clusters = list(
-        opinions.values("area__street__name", "case__category__name")
+        opinions.values(
+            "area__street_id", "area__street__name", "case__category_id", "case__category__name"
+        )
         .annotate(count=Count("id"), cases=Count("case", distinct=True))
         .filter(count__gte=CLUSTER_AT_LEAST)
         .order_by("-count", "area__street__name")[:15]
@@ -99,7 +101,9 @@ def _proposals(period: Period, area, at: datetime) -> dict:
         "suggestions": [
             {
                 "street": c["area__street__name"] or "",
+                "street_id": c["area__street_id"],
                 "category": c["case__category__name"],
+                "category_id": c["case__category_id"],
                 "count": c["count"],
                 "cases": c["cases"],
             }
