@@ -46,4 +46,8 @@ urlpatterns += [
         sg.suggestion_from_cluster_view,
         name="suggestion-from-cluster",
     ),
+    path("reports/suggestions/<int:pk>/<slug:action>/", sg.suggestion_act, name="suggestion-act"),
+    path("reports/motions/new/", sg.motion_new, name="motion-new"),
+    path("reports/motions/<int:pk>/", sg.motion_detail, name="motion-detail"),
+    path("reports/motions/<int:pk>/<slug:action>/", sg.motion_act, name="motion-act"),
 ]

@@ -10,10 +10,22 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reports.models import Suggestion
+from reports.forms_suggestions import (
+    MotionDecideForm,
+    MotionDraftForm,
+    MotionReviewForm,
+    MotionSubmitForm,
+    SuggestionRateForm,
+    SuggestionReplyForm,
+    SuggestionSubmitForm,
+    SuggestionTextForm,
+)
+from reports.models import Motion, Suggestion
 from reports.periods import Period
+from reports.services import suggestions as services
 from reports.services.suggestions import suggestion_from_cluster, suggestion_year_counts
 from reports.views import reporting_scope
 from representatives.models import Area, Role
@@ -45,19 +57,42 @@ def suggestion_list(request):
     return render(
         request,
         "reports/suggestion_list.html",
-        {"suggestions": suggestions, "year": year, "counts": suggestion_year_counts(year)},
+        {
+            "suggestions": suggestions,
+            "motions": _motions(scope).annotate(signers=Count("co_signers", distinct=True))[:100],
+            "year": year,
+            "counts": suggestion_year_counts(year),
+            "staff": request.user.official.role == Role.COMMITTEE_STAFF,
+        },
     )
 
 
-@require_GET
-@login_required
-def suggestion_detail(request, pk: int):
+def _scope(request, *, staff: bool = False):
     scope = reporting_scope(request.user)
-    if scope is None:
+    if scope is None or (staff and request.user.official.role != Role.COMMITTEE_STAFF):
         raise Http404
-    suggestion = get_object_or_404(
-        _visible(scope).select_related("street", "category", "unit"), pk=pk
-    )
+    return scope
+
+
+def _suggestion_forms(suggestion, failed=None) -> dict:
+    """The forms its state allows (staff record what representatives and units decide)."""
+    State = Suggestion.State
+    forms = {}
+    if suggestion.state == State.DRAFT:
+        forms["text"] = SuggestionTextForm(
+            initial={"title": suggestion.title, "text": suggestion.text, "kind": suggestion.kind}
+        )
+        forms["submit"] = SuggestionSubmitForm()
+    if suggestion.state in (State.SUBMITTED, State.REHANDLING):
+        forms["reply"] = SuggestionReplyForm()
+    if suggestion.state == State.REPLIED:
+        forms["rate"] = SuggestionRateForm()
+    if failed is not None:
+        forms[failed.prefix] = failed
+    return forms
+
+
+def _suggestion_page(request, suggestion, *, staff, failed=None, status=200):
     return render(
         request,
         "reports/suggestion_detail.html",
@@ -66,9 +101,190 @@ def suggestion_detail(request, pk: int):
             "representatives": suggestion.representatives.order_by("name"),
             "cases": suggestion.cases.select_related("area", "category").order_by("created_at"),
             "motions": suggestion.motions.annotate(signers=Count("co_signers")).order_by("pk"),
-            "staff": request.user.official.role == Role.COMMITTEE_STAFF,
+            "staff": staff,
+            "forms": _suggestion_forms(suggestion, failed) if staff else {},
+            "can_extend": staff
+            and suggestion.state == Suggestion.State.SUBMITTED
+            and not suggestion.extended,
         },
+        status=status,
     )
+
+
+@require_GET
+@login_required
+def suggestion_detail(request, pk: int):
+    scope = _scope(request)
+    suggestion = get_object_or_404(
+        _visible(scope).select_related("street", "category", "unit"), pk=pk
+    )
+    staff = request.user.official.role == Role.COMMITTEE_STAFF
+    return _suggestion_page(request, suggestion, staff=staff)
+
+
+SUGGESTION_ACTIONS = {
+    "text": (
+        SuggestionTextForm,
+        lambda s, user, d: services.suggestion_edit(suggestion_id=s.pk, actor=user, **d),
+        gettext_lazy("The suggestion was saved."),
+    ),
+    "submit": (
+        SuggestionSubmitForm,
+        lambda s, user, d: services.suggestion_submit(
+            suggestion_id=s.pk,
+            actor=user,
+            representatives=list(d["representatives"]),
+            unit=d["unit"],
+        ),
+        gettext_lazy("The suggestion was submitted; the reply is due in three months."),
+    ),
+    "reply": (
+        SuggestionReplyForm,
+        lambda s, user, d: services.suggestion_reply(suggestion_id=s.pk, actor=user, **d),
+        gettext_lazy("The reply was recorded."),
+    ),
+    "rate": (
+        SuggestionRateForm,
+        lambda s, user, d: services.suggestion_rate(suggestion_id=s.pk, actor=user, **d),
+        gettext_lazy("The representatives' rating was recorded."),
+    ),
+}
+
+
+@require_POST
+@login_required
+def suggestion_act(request, pk: int, action: str):
+    scope = _scope(request, staff=True)
+    suggestion = get_object_or_404(_visible(scope), pk=pk)
+    if action == "extend":
+        try:
+            services.suggestion_extend(suggestion_id=suggestion.pk, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Six months approved for the reply."))
+        return redirect("reports:suggestion-detail", suggestion.pk)
+    if action not in SUGGESTION_ACTIONS:
+        raise Http404
+    form_class, perform, done = SUGGESTION_ACTIONS[action]
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            perform(suggestion, request.user, form.cleaned_data)
+        except ValidationError as exc:
+            form.attach(exc)
+        else:
+            messages.success(request, done)
+            return redirect("reports:suggestion-detail", suggestion.pk)
+    suggestion.refresh_from_db()
+    return _suggestion_page(request, suggestion, staff=True, failed=form, status=400)
+
+
+# --- motions ---------------------------------------------------------------------------------
+
+
+def _motions(scope):
+    return Motion.objects.filter(suggestions__in=_visible(scope)).distinct()
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def motion_new(request):
+    scope = _scope(request, staff=True)
+    candidates = _visible(scope).filter(category__isnull=False).select_related("street", "category")
+    form = MotionDraftForm(request.POST or None, suggestions=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            motion = services.motion_draft(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.attach(exc)
+        else:
+            messages.success(request, _("The motion was drafted."))
+            return redirect("reports:motion-detail", motion.pk)
+    return render(
+        request,
+        "reports/motion_new.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _motion_page(request, motion, *, staff, failed=None, status=200):
+    State = Motion.State
+    forms = {}
+    if staff:
+        if motion.state == State.DRAFT:
+            forms["cosign"] = MotionSubmitForm()
+        elif motion.state == State.SUBMITTED:
+            forms["review"] = MotionReviewForm()
+        elif motion.state == State.RESEARCH:
+            forms["decide"] = MotionDecideForm()
+        if failed is not None:
+            forms[failed.prefix] = failed
+    return render(
+        request,
+        "reports/motion_detail.html",
+        {
+            "motion": motion,
+            "suggestions": motion.suggestions.select_related("street", "category").annotate(
+                case_count=Count("cases")
+            ),
+            "co_signers": motion.co_signers.order_by("name"),
+            "forms": forms,
+            "staff": staff,
+        },
+        status=status,
+    )
+
+
+@require_GET
+@login_required
+def motion_detail(request, pk: int):
+    scope = _scope(request)
+    motion = get_object_or_404(_motions(scope), pk=pk)
+    return _motion_page(request, motion, staff=request.user.official.role == Role.COMMITTEE_STAFF)
+
+
+MOTION_ACTIONS = {
+    "cosign": (
+        MotionSubmitForm,
+        lambda m, user, d: services.motion_submit(
+            motion_id=m.pk, actor=user, co_signers=list(d["co_signers"])
+        ),
+        gettext_lazy("The motion was submitted with its co-signers."),
+    ),
+    "review": (
+        MotionReviewForm,
+        lambda m, user, d: services.motion_review(motion_id=m.pk, actor=user, **d),
+        gettext_lazy("The review was recorded."),
+    ),
+    "decide": (
+        MotionDecideForm,
+        lambda m, user, d: services.motion_decide(motion_id=m.pk, actor=user, **d),
+        gettext_lazy("The outcome was recorded."),
+    ),
+}
+
+
+@require_POST
+@login_required
+def motion_act(request, pk: int, action: str):
+    scope = _scope(request, staff=True)
+    motion = get_object_or_404(_motions(scope), pk=pk)
+    if action not in MOTION_ACTIONS:
+        raise Http404
+    form_class, perform, done = MOTION_ACTIONS[action]
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            perform(motion, request.user, form.cleaned_data)
+        except ValidationError as exc:
+            form.attach(exc)
+        else:
+            messages.success(request, done)
+            return redirect("reports:motion-detail", motion.pk)
+    motion.refresh_from_db()
+    return _motion_page(request, motion, staff=True, failed=form, status=400)
 
 
 @require_POST

@@ -236,3 +236,16 @@ def suggestion_year_counts(year: int) -> dict:
         round(100 * counts["inter_session"] / total, 1) if total else None
     )
     return counts
+
+
+def suggestion_edit(*, suggestion_id: int, actor, title: str, text: str, kind: str) -> Suggestion:
+    """Staff (with the representatives) write the suggestion while it is a draft."""
+    if kind not in Suggestion.Kind.values:
+        raise ValidationError({"kind": _("Choose the kind.")})
+    with transaction.atomic():
+        suggestion = Suggestion.objects.select_for_update().get(pk=suggestion_id)
+        if suggestion.state != Suggestion.State.DRAFT:
+            raise ValidationError(_("A submitted suggestion is no longer edited."))
+        suggestion.title, suggestion.text, suggestion.kind = title.strip(), text.strip(), kind
+        suggestion.save(update_fields=["title", "text", "kind"])
+    return suggestion

@@ -272,3 +272,80 @@ def test_bad_cluster_input_is_a_404_or_a_message(client, committee_staff, parkin
         url, {"street": areas[2].pk, "category": category.pk, "period": "2025Q1"}, follow=True
     )
     assert "本期该街道没有此类办件" in empty.text and Suggestion.objects.count() == 0
+
+
+def test_staff_carry_a_suggestion_through_its_pages(client, committee_staff, parking, areas):
+    category, _inside, _other = parking
+    suggestion = s.suggestion_from_cluster(
+        street=areas[2], category=category, period=Q3, actor=committee_staff
+    )
+    rep, unit = RepresentativeFactory(name="李代表"), HandlingUnitFactory(name="克拉玛依区住建局")
+    client.force_login(committee_staff)
+    base = f"/reports/suggestions/{suggestion.pk}/"
+    page = client.get(base)
+    assert "撰写建议" in page.text and "交承办单位办理" in page.text
+    # Bad input: no representative; the choice of unit is kept.
+    bad = client.post(base + "submit/", {"submit-unit": unit.pk})
+    assert bad.status_code == 400 and "这个字段是必填项" in bad.text
+    assert f'<option value="{unit.pk}" selected>' in bad.text
+    ok = client.post(base + "submit/", {"submit-representatives": [rep.pk], "submit-unit": unit.pk})
+    assert ok.status_code == 302
+    assert client.post(base + "extend/").status_code == 302
+    assert Suggestion.objects.get().extended
+    bad_reply = client.post(base + "reply/", {"reply-reply": "已列入计划", "reply-outcome": "Z"})
+    assert bad_reply.status_code == 400 and "已列入计划" in bad_reply.text
+    client.post(base + "reply/", {"reply-reply": "已列入计划", "reply-outcome": "C"})
+    client.post(base + "rate/", {"rate-satisfaction": "basically"})
+    suggestion.refresh_from_db()
+    assert (suggestion.state, suggestion.outcome, suggestion.satisfaction) == (
+        "closed",
+        "C",
+        "basically",
+    )
+    assert client.post(base + "nonsense/").status_code == 404
+
+
+def test_staff_draft_and_submit_a_motion_through_its_pages(
+    client, committee_staff, leader, parking, areas
+):
+    first, second = _two_street_suggestions(parking, areas, committee_staff)
+    client.force_login(committee_staff)
+    form = {
+        "motion-suggestions": [first.pk, second.pk],
+        "motion-subject": "关于统筹解决老旧小区停车难问题的议案",
+        "motion-grounds": "两个街道反映集中。",
+        "motion-proposal": "统筹规划建设停车设施。",
+    }
+    one_street = client.post("/reports/motions/new/", {**form, "motion-suggestions": [first.pk]})
+    assert one_street.status_code == 400 and "至少两个街道" in one_street.text
+    assert "两个街道反映集中。" in one_street.text  # what was typed stays
+    created = client.post("/reports/motions/new/", form)
+    motion = Motion.objects.get()
+    assert created["Location"] == f"/reports/motions/{motion.pk}/"
+    reps = RepresentativeFactory.create_batch(10)
+    nine = client.post(
+        f"/reports/motions/{motion.pk}/cosign/", {"cosign-co_signers": [r.pk for r in reps[:9]]}
+    )
+    assert nine.status_code == 400 and "议案至少需要10名代表联名，目前只有9名" in nine.text
+    client.post(
+        f"/reports/motions/{motion.pk}/cosign/", {"cosign-co_signers": [r.pk for r in reps]}
+    )
+    client.post(
+        f"/reports/motions/{motion.pk}/review/",
+        {"review-accept": "1", "review-note": "同意立案", "review-research_by": "城建环资委"},
+    )
+    client.post(f"/reports/motions/{motion.pk}/decide/", {"decide-outcome": "经大会审议通过"})
+    motion.refresh_from_db()
+    assert (motion.state, motion.research_by, motion.outcome) == (
+        "decided",
+        "城建环资委",
+        "经大会审议通过",
+    )
+    # Leaders read the motion, but do not act on it.
+    client.force_login(leader)
+    assert client.get(f"/reports/motions/{motion.pk}/").status_code == 200
+    assert (
+        client.post(f"/reports/motions/{motion.pk}/decide/", {"decide-outcome": "x"}).status_code
+        == 404
+    )
+    assert client.get("/reports/motions/new/").status_code == 404
