@@ -37,7 +37,7 @@ def _place_words(tokenizer) -> frozenset[str]:
         for name in names
         for token in tokenizer.cut_for_search(name, HMM=False)
         if WORD.match(token)
-    ) - {"社区", "街道"}
+    )
 
 
 def _texts(period: Period, area):
