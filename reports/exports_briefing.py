@@ -83,4 +83,10 @@ def briefing_pdf(version, *, base_url: str) -> bytes:
     from reports.views_briefing import briefing_context
 
     html = render_to_string("reports/briefing_print.html", briefing_context(version, printing=True))
-    return HTML(string=html, base_url=base_url).write_pdf()
+    return HTML(string=html, base_url=base_url, url_fetcher=_fetch_nothing).write_pdf()
+
+
+def _fetch_nothing(url, *args, **kwargs):
+    """The briefing is self-contained (inline CSS and SVG, local fonts): WeasyPrint fetches
+    nothing, so no text in it can make the server request a URL."""
+    raise ValueError(f"the briefing fetches no resources ({url[:40]})")
