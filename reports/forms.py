@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reports.periods import Period
+from reports.periods import QUARTER_RE, Period
 from representatives.models import Area, AreaLevel
 
 CUSTOM = "custom"
@@ -21,11 +21,36 @@ def recent_quarters(today, count: int = 8) -> list[Period]:
     return quarters
 
 
+def quarter_choices(quarters: list[Period], data=None) -> list[tuple[str, str]]:
+    """The recent quarters, plus an older one that was asked for (a link, a bookmark), so the
+    select shows what is displayed."""
+    choices = [(p.key, p.label) for p in quarters]
+    asked = (data or {}).get("period", "")
+    if asked and asked not in dict(choices):
+        try:
+            period = Period.parse(asked)
+        except ValueError:
+            return choices
+        if QUARTER_RE.match(period.key):
+            choices.append((period.key, period.label))
+    return choices
+
+
+def clean_quarter(value: str, *, allow: str = "") -> str:
+    """A quarter key such as 2026Q3 (any year a congress could have), or ``allow``."""
+    if allow and value == allow:
+        return value
+    match = QUARTER_RE.match(value or "")
+    if not match or not 2000 <= int(match[1]) <= 2100:
+        raise forms.ValidationError(_("Choose a quarter from the list."))
+    return value
+
+
 class DashboardForm(forms.Form):
     """Which period and which part of the user's area. Invalid input re-renders the page with
     the message next to the field; nothing is computed for it."""
 
-    period = forms.ChoiceField(label=gettext_lazy("Period"))
+    period = forms.CharField(label=gettext_lazy("Period"), widget=forms.Select)
     start = forms.DateField(
         label=gettext_lazy("From"),
         required=False,
@@ -44,7 +69,7 @@ class DashboardForm(forms.Form):
         super().__init__(data)
         today = timezone.localdate()
         self.quarters = recent_quarters(today)
-        self.fields["period"].choices = [(p.key, p.label) for p in self.quarters] + [
+        self.fields["period"].widget.choices = quarter_choices(self.quarters, data) + [
             (CUSTOM, _("Other dates (below)"))
         ]
         self.fields["period"].initial = self.quarters[0].key
@@ -56,6 +81,9 @@ class DashboardForm(forms.Form):
         self.fields["area"].label_from_instance = lambda a: (
             "\u3000" * (a.tier - scope.tier) + a.name
         )
+
+    def clean_period(self):
+        return clean_quarter(self.cleaned_data["period"], allow=CUSTOM)
 
     def clean(self):
         data = super().clean()

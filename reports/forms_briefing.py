@@ -2,13 +2,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from reports.forms import recent_quarters
+from reports.forms import clean_quarter, quarter_choices, recent_quarters
 from reports.models import Briefing, Instruction
 from representatives.models import Area, AreaLevel
 
 
 class CompileForm(forms.Form):
-    period = forms.ChoiceField(label=gettext_lazy("Quarter"))
+    period = forms.CharField(label=gettext_lazy("Quarter"), widget=forms.Select)
     area = forms.ModelChoiceField(
         label=gettext_lazy("Area"), queryset=Area.objects.none(), empty_label=None
     )
@@ -17,11 +17,14 @@ class CompileForm(forms.Form):
         super().__init__(data)
         quarters = recent_quarters(timezone.localdate())
         # The quarter that ended first: that is what a briefing reports.
-        self.fields["period"].choices = [(p.key, p.label) for p in quarters[1:] + quarters[:1]]
+        self.fields["period"].widget.choices = quarter_choices(quarters[1:] + quarters[:1], data)
         self.fields["area"].queryset = Area.objects.filter(
             path__startswith=scope.path, level__in=[AreaLevel.CITY, AreaLevel.DISTRICT]
         ).order_by("path")
         self.fields["area"].initial = scope.pk
+
+    def clean_period(self):
+        return clean_quarter(self.cleaned_data["period"])
 
 
 class BriefingTextForm(forms.ModelForm):

@@ -77,7 +77,8 @@ def test_street_staff_cannot_choose_an_area_above_their_own(client, street_staff
         ({"period": "custom", "start": "2026-09-01", "end": "2026-08-01"}, "截止日期早于起始日期"),
         ({"period": "custom", "start": "2020-01-01", "end": "2026-08-01"}, "统计期间最长为三年"),
         ({"period": "custom", "start": "2026-13-01", "end": "2026-08-01"}, "有效的日期"),
-        ({"period": "1999Q9"}, "选择一个有效的选项"),
+        ({"period": "1999Q9"}, "请从列表中选择季度"),
+        ({"period": "1999Q1"}, "请从列表中选择季度"),
     ],
 )
 def test_bad_periods_are_explained_next_to_the_field_and_kept(
@@ -90,6 +91,13 @@ def test_bad_periods_are_explained_next_to_the_field_and_kept(
     assert 'class="errorlist"' in response.text
     if "start" in query:
         assert f'value="{query["start"]}"' in response.text  # what was typed stays
+
+
+def test_an_older_quarter_asked_by_link_is_shown_and_selected(client, committee_staff, areas):
+    client.force_login(committee_staff)
+    response = client.get("/reports/", {"period": "2021Q2", "area": areas[0].pk})
+    assert response.status_code == 200
+    assert '<option value="2021Q2" selected>2021年第2季度</option>' in response.text
 
 
 def test_a_custom_period_is_accepted(client, committee_staff, quarter, areas):
