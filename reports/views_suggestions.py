@@ -67,6 +67,25 @@ def suggestion_list(request):
     )
 
 
+def _act(request, obj, actions: dict, action: str, *, done_url: str, page):
+    """One action of a suggestion or motion page: its form, one service call, a message and
+    a redirect; a refusal re-renders the page with the form as typed (400)."""
+    if action not in actions:
+        raise Http404
+    form_class, perform, done = actions[action]
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            perform(obj, request.user, form.cleaned_data)
+        except ValidationError as exc:
+            form.attach(exc)
+        else:
+            messages.success(request, done)
+            return redirect(done_url, obj.pk)
+    obj.refresh_from_db()
+    return page(form)
+
+
 def _scope(request, *, staff: bool = False):
     scope = reporting_scope(request.user)
     if scope is None or (staff and request.user.official.role != Role.COMMITTEE_STAFF):
@@ -164,20 +183,16 @@ def suggestion_act(request, pk: int, action: str):
         else:
             messages.success(request, _("Six months approved for the reply."))
         return redirect("reports:suggestion-detail", suggestion.pk)
-    if action not in SUGGESTION_ACTIONS:
-        raise Http404
-    form_class, perform, done = SUGGESTION_ACTIONS[action]
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            perform(suggestion, request.user, form.cleaned_data)
-        except ValidationError as exc:
-            form.attach(exc)
-        else:
-            messages.success(request, done)
-            return redirect("reports:suggestion-detail", suggestion.pk)
-    suggestion.refresh_from_db()
-    return _suggestion_page(request, suggestion, staff=True, failed=form, status=400)
+    return _act(
+        request,
+        suggestion,
+        SUGGESTION_ACTIONS,
+        action,
+        done_url="reports:suggestion-detail",
+        page=lambda form: _suggestion_page(
+            request, suggestion, staff=True, failed=form, status=400
+        ),
+    )
 
 
 # --- motions ---------------------------------------------------------------------------------
@@ -271,20 +286,14 @@ MOTION_ACTIONS = {
 def motion_act(request, pk: int, action: str):
     scope = _scope(request, staff=True)
     motion = get_object_or_404(_motions(scope), pk=pk)
-    if action not in MOTION_ACTIONS:
-        raise Http404
-    form_class, perform, done = MOTION_ACTIONS[action]
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            perform(motion, request.user, form.cleaned_data)
-        except ValidationError as exc:
-            form.attach(exc)
-        else:
-            messages.success(request, done)
-            return redirect("reports:motion-detail", motion.pk)
-    motion.refresh_from_db()
-    return _motion_page(request, motion, staff=True, failed=form, status=400)
+    return _act(
+        request,
+        motion,
+        MOTION_ACTIONS,
+        action,
+        done_url="reports:motion-detail",
+        page=lambda form: _motion_page(request, motion, staff=True, failed=form, status=400),
+    )
 
 
 @require_POST
