@@ -6,6 +6,7 @@ number of queries is fixed: it does not grow with the number of cases (tests pin
 Definitions are in docs/reports.md; the tests recompute them from hand-made cases.
 """
 
+from collections import Counter
 from datetime import datetime
 
 from django.db.models import (
@@ -54,48 +55,58 @@ def _cases(area: Area):
     return Case.objects.filter(area__path__startswith=area.path)
 
 
-def _rows(queryset, key: str, labels: dict | None = None, *, empty: str = "") -> list[dict]:
-    """``[{"key", "label", "count", "share"}]`` from a ``values(key).annotate(count)``."""
-    rows = list(queryset.values(key).annotate(count=Count("id")).order_by("-count", key))
-    total = sum(r["count"] for r in rows)
-    return [
-        {
-            "key": r[key] if r[key] is not None else "",
-            "label": str((labels or {}).get(r[key], r[key])) if r[key] not in (None, "") else empty,
-            "count": r["count"],
-            "share": rate(r["count"], total),
-        }
-        for r in rows
-    ]
+def _breakdowns(subs) -> dict[str, list[dict]]:
+    """The opinions grouped six ways in one scan: one ``GROUP BY`` over the six keys, summed
+    per key here (a few thousand groups, however many opinions). Each breakdown is
+    ``[{"key", "label", "count", "share"}]``, largest first."""
+    ways = {
+        "channel": ("channel", dict(Channel.choices), ""),
+        "district": ("area__district__name", {}, _("City level")),
+        "street": ("area__street__name", {}, _("District level or above")),
+        "request_type": ("request_type", dict(RequestType.choices), ""),
+        "category": ("case__category__name", {}, _("Not yet classified")),
+        "route": ("case__route", dict(Route.choices), _("Not yet routed")),
+    }
+    fields = [field for field, _labels, _empty in ways.values()]
+    totals = {name: Counter() for name in ways}
+    for group in subs.values(*fields).annotate(count=Count("id")).order_by():
+        for name, (field, _labels, _empty) in ways.items():
+            totals[name][group[field] or ""] += group["count"]
+    result = {}
+    for name, (_field, labels, empty) in ways.items():
+        counts = totals[name]
+        whole = sum(counts.values())
+        result[f"by_{name}"] = [
+            {
+                "key": key,
+                "label": str(labels.get(key, key)) if key else empty,
+                "count": count,
+                "share": rate(count, whole),
+            }
+            for key, count in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+        ]
+    return result
 
 
 def volume(period: Period, area: Area) -> dict:
     """Opinions received in the period (submissions: one person, once, one channel), with the
-    same period before and a year earlier, and broken down six ways. 8 queries."""
+    same period before and a year earlier, and broken down six ways. 2 queries."""
     previous, year_before = period.previous(), period.year_before()
-    start = min(period.start, year_before.start)
     around = Submission.objects.filter(
-        created_at__gte=Period(start, period.end).bounds()[0],
-        created_at__lt=period.bounds()[1],
+        _in(period, "created_at") | _in(previous, "created_at") | _in(year_before, "created_at"),
         area__path__startswith=area.path,
     ).aggregate(
         now=Count("id", filter=_in(period, "created_at")),
         previous=Count("id", filter=_in(previous, "created_at")),
         year_before=Count("id", filter=_in(year_before, "created_at")),
     )
-    subs = _submissions(period, area)
     return {
         "total": around["now"],
         "previous": around["previous"],
         "year_before": around["year_before"],
         "change_previous": change(around["now"], around["previous"]),
         "change_year": change(around["now"], around["year_before"]),
-        "by_channel": _rows(subs, "channel", dict(Channel.choices)),
-        "by_district": _rows(subs, "area__district__name", empty=_("City level")),
-        "by_street": _rows(subs, "area__street__name", empty=_("District level or above")),
-        "by_request_type": _rows(subs, "request_type", dict(RequestType.choices)),
-        "by_category": _rows(subs, "case__category__name", empty=_("Not yet classified")),
-        "by_route": _rows(subs, "case__route", dict(Route.choices), empty=_("Not yet routed")),
+        **_breakdowns(_submissions(period, area)),
     }
 
 
@@ -254,7 +265,7 @@ def coverage(period: Period, area: Area) -> dict:
 
 
 def dashboard(period: Period, area: Area, *, at: datetime | None = None) -> dict:
-    """Everything the dashboard shows: 15 queries, whatever the number of cases."""
+    """Everything the dashboard shows: 10 queries, whatever the number of cases."""
     return {
         "period": {"key": period.key, "label": period.label},
         "area": {"id": area.pk, "name": area.name},
