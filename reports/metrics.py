@@ -15,10 +15,10 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
-    OuterRef,
     Q,
-    Subquery,
+    Value,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,12 +47,18 @@ def _in(period: Period, field: str) -> Q:
     return Q(**{f"{field}__gte": start, f"{field}__lt": end})
 
 
+def _within(area: Area, path: str = "area__path") -> Q:
+    """Rows of ``area``'s subtree; no condition at all for the root (the whole city), so the
+    city's figures need no join to the area table."""
+    return Q() if area.parent_id is None else Q(**{f"{path}__startswith": area.path})
+
+
 def _submissions(period: Period, area: Area):
-    return Submission.objects.filter(_in(period, "created_at"), area__path__startswith=area.path)
+    return Submission.objects.filter(_in(period, "created_at"), _within(area))
 
 
 def _cases(area: Area):
-    return Case.objects.filter(area__path__startswith=area.path)
+    return Case.objects.filter(_within(area))
 
 
 def _breakdowns(subs) -> dict[str, list[dict]]:
@@ -94,7 +100,7 @@ def volume(period: Period, area: Area) -> dict:
     previous, year_before = period.previous(), period.year_before()
     around = Submission.objects.filter(
         _in(period, "created_at") | _in(previous, "created_at") | _in(year_before, "created_at"),
-        area__path__startswith=area.path,
+        _within(area),
     ).aggregate(
         now=Count("id", filter=_in(period, "created_at")),
         previous=Count("id", filter=_in(previous, "created_at")),
@@ -108,14 +114,6 @@ def volume(period: Period, area: Area) -> dict:
         "change_year": change(around["now"], around["year_before"]),
         **_breakdowns(_submissions(period, area)),
     }
-
-
-def _last_reply_at():
-    return Subquery(
-        CaseEvent.objects.filter(case=OuterRef("pk"), kind=CaseEvent.Kind.REPLY)
-        .order_by("-created_at")
-        .values("created_at")[:1]
-    )
 
 
 def handling(period: Period, area: Area, *, at: datetime | None = None) -> dict:
@@ -137,8 +135,7 @@ def handling(period: Period, area: Area, *, at: datetime | None = None) -> dict:
         _cases(area)
         .filter(_in(period, "closed_at"), status=S.CLOSED)
         .annotate(
-            replied_at=_last_reply_at(),
-            took=ExpressionWrapper(F("closed_at") - F("created_at"), output_field=DurationField()),
+            took=ExpressionWrapper(F("closed_at") - F("created_at"), output_field=DurationField())
         )
     )
     timing = closed.aggregate(
@@ -148,15 +145,18 @@ def handling(period: Period, area: Area, *, at: datetime | None = None) -> dict:
         average=Avg("took"),
     )
     ratings = Rating.objects.filter(
-        _in(period, "created_at"), case__area__path__startswith=area.path
+        _in(period, "created_at"), _within(area, "case__area__path")
     ).aggregate(
         given=Count("id"),
         satisfied=Count("id", filter=Q(value=Satisfaction.SATISFIED)),
         basically=Count("id", filter=Q(value=Satisfaction.BASICALLY)),
         dissatisfied=Count("id", filter=Q(value=Satisfaction.DISSATISFIED)),
     )
+    counted = Q(
+        kind__in=[CaseEvent.Kind.RETURN, CaseEvent.Kind.ESCALATED, CaseEvent.Kind.EXTENSION]
+    ) | Q(to_status=S.REOPENED)
     events = CaseEvent.objects.filter(
-        _in(period, "created_at"), case__area__path__startswith=area.path
+        counted, _in(period, "created_at"), _within(area, "case__area__path")
     ).aggregate(
         reopened=Count("id", filter=Q(kind=CaseEvent.Kind.TRANSITION, to_status=S.REOPENED)),
         returned=Count("id", filter=Q(kind=CaseEvent.Kind.RETURN)),
@@ -188,7 +188,6 @@ def by_unit(period: Period, area: Area, *, at: datetime | None = None) -> list[d
         _cases(area)
         .filter(_in(period, "created_at"), unit__isnull=False)
         .exclude(status=S.MERGED)
-        .annotate(replied_at=_last_reply_at())
         .values("unit__name")
         .annotate(
             cases=Count("id"),
@@ -218,42 +217,48 @@ def by_unit(period: Period, area: Area, *, at: datetime | None = None) -> list[d
 
 def coverage(period: Period, area: Area) -> dict:
     """亮码覆盖面: which sites, representatives and placements brought opinions in during the
-    period, and which brought none. 3 queries."""
-    window = _in(period, "submissions__created_at")
-    sites = (
-        LiaisonSite.objects.filter(is_active=True, area__path__startswith=area.path)
-        .annotate(count=Count("submissions", filter=window))
-        .values("name", "count")
-        .order_by("-count", "name")
-    )
-    reps = (
-        Representative.objects.filter(is_active=True, sites__area__path__startswith=area.path)
-        .annotate(count=Count("submissions", filter=window, distinct=True))
-        .values("name", "count")
-        .order_by("-count", "name")
-        .distinct()
-    )
-    placements = (
-        QRPlacement.objects.filter(
-            Q(code__site__area__path__startswith=area.path)
-            | Q(code__representative__sites__area__path__startswith=area.path),
-            revoked_at__isnull=True,
-        )
-        .annotate(count=Count("submissions", filter=window, distinct=True))
-        .values("name", "code__site__name", "code__representative__name", "count")
-        .order_by("-count", "name")
-        .distinct()
-    )
+    period, and which brought none. 6 queries: each list, and the period's opinions counted
+    per site, representative and placement (index range on the time, then a small GROUP BY).
+    """
+    subs = _submissions(period, area)
+    lists = {
+        "sites": (
+            LiaisonSite.objects.filter(is_active=True, **_path(area, "area__path"))
+            .order_by("name")
+            .values_list("pk", "name", Value("")),
+            "site_id",
+        ),
+        "representatives": (
+            Representative.objects.filter(is_active=True, **_path(area, "sites__area__path"))
+            .distinct()
+            .order_by("name")
+            .values_list("pk", "name", Value("")),
+            "representative_id",
+        ),
+        "placements": (
+            QRPlacement.objects.filter(
+                Q(**_path(area, "code__site__area__path"))
+                | Q(**_path(area, "code__representative__sites__area__path")),
+                revoked_at__isnull=True,
+            )
+            .distinct()
+            .order_by("name")
+            .values_list("pk", "name", Coalesce("code__site__name", "code__representative__name")),
+            "placement_id",
+        ),
+    }
     result = {}
-    for key, rows in (("sites", sites), ("representatives", reps), ("placements", placements)):
-        rows = [
-            {
-                "name": r["name"],
-                "of": r.get("code__site__name") or r.get("code__representative__name") or "",
-                "count": r["count"],
-            }
-            for r in rows
-        ]
+    for key, (items, field) in lists.items():
+        counts = dict(
+            subs.filter(**{f"{field}__isnull": False})
+            .values_list(field)
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        rows = sorted(
+            ({"name": name, "of": of or "", "count": counts.get(pk, 0)} for pk, name, of in items),
+            key=lambda r: (-r["count"], r["name"]),
+        )
         reached = sum(1 for r in rows if r["count"])
         result[key] = {
             "rows": rows,
@@ -264,8 +269,12 @@ def coverage(period: Period, area: Area) -> dict:
     return result
 
 
+def _path(area: Area, path: str) -> dict:
+    return {} if area.parent_id is None else {f"{path}__startswith": area.path}
+
+
 def dashboard(period: Period, area: Area, *, at: datetime | None = None) -> dict:
-    """Everything the dashboard shows: 10 queries, whatever the number of cases."""
+    """Everything the dashboard shows: 13 queries, whatever the number of cases."""
     return {
         "period": {"key": period.key, "label": period.label},
         "area": {"id": area.pk, "name": area.name},

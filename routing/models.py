@@ -210,6 +210,9 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # When the last reply was published: what on-time closure compares with ``resolve_by``
+    # (kept on the case so that reports need no look-up in the event log).
+    replied_at = models.DateTimeField(_("last replied"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("case")
@@ -227,6 +230,10 @@ class Case(models.Model):
             models.Index(fields=["status", "created_at"], name="case_status_created"),
             models.Index(fields=["unit", "status"], name="case_unit_status"),
             models.Index(fields=["resolve_by"], name="case_resolve_by"),
+            # Reports: the cases closed in a period.
+            models.Index(
+                fields=["closed_at"], name="case_closed_at", condition=Q(closed_at__isnull=False)
+            ),
             models.Index(
                 fields=["supervisor", "status"],
                 name="case_supervisor_status",
@@ -308,7 +315,17 @@ class CaseEvent(models.Model):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["case", "created_at"], name="caseevent_case_time")]
+        indexes = [
+            models.Index(fields=["case", "created_at"], name="caseevent_case_time"),
+            # Reports count a few rare kinds of event in a period (returns, escalations,
+            # extensions, reopenings) without reading every event of it.
+            models.Index(fields=["kind", "created_at"], name="caseevent_kind_time"),
+            models.Index(
+                fields=["created_at"],
+                name="caseevent_reopened_time",
+                condition=Q(to_status="reopened"),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.case_id} {self.kind} {self.to_status}"

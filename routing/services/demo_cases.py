@@ -1316,6 +1316,7 @@ class _CaseSim:
             note=text,
             reply_count=self.case.reply_count + 1,
         )
+        self.case.replied_at = self.events[-1].created_at
 
     def direct_reply(self, *, reply):
         actor, public_actor = direct_responder(self.net, self.case)
@@ -1951,6 +1952,7 @@ def _shift(plans, net, case_of, submission_of, event_times, stamps, codes) -> No
                 acknowledged_at=sim.acknowledged_at,
                 acknowledge_by=sim.acknowledge_by,
                 resolve_by=sim.resolve_by,
+                replied_at=sim.replied_at,
             )
         )
     Case.objects.bulk_update(
@@ -1959,6 +1961,7 @@ def _shift(plans, net, case_of, submission_of, event_times, stamps, codes) -> No
             "created_at",
             "updated_at",
             "closed_at",
+            "replied_at",
             "acknowledged_at",
             "acknowledge_by",
             "resolve_by",

@@ -88,7 +88,7 @@ def case_reply(*, case_id: int, text: str, actor=None, public_actor: str = "") -
         note=text,
         is_public=True,
         kind=CaseEvent.Kind.REPLY,
-        extra_updates={"reply_count": F("reply_count") + 1},
+        extra_updates={"reply_count": F("reply_count") + 1, "replied_at": timezone.now()},
     )
     case.refresh_from_db(fields=["reply_count"])
     notify_submitters(case=case, template="case_replied")

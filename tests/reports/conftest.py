@@ -34,8 +34,11 @@ def made(area, received: str, *, status="new", channel=None, **fields) -> Case:
 
 
 def event(case, kind: str, when: str, **fields) -> CaseEvent:
+    """An event at ``when``; a reply also stamps the case, as ``case_reply`` does."""
     item = CaseEvent.objects.create(case=case, kind=kind, **fields)
     CaseEvent.objects.filter(pk=item.pk).update(created_at=at(when))
+    if kind == "reply":
+        Case.objects.filter(pk=case.pk).update(replied_at=at(when))
     return item
 
 

@@ -101,4 +101,4 @@ def test_the_dashboard_costs_the_same_queries_for_few_or_many_cases(quarter, are
     few = _queries(areas[0])
     for day in range(1, 25):
         made(areas[3], f"2026-08-{day:02d}T10:00", status="closed", closed_at="2026-09-01T10:00")
-    assert _queries(areas[0]) == few == 10
+    assert _queries(areas[0]) == few == 13

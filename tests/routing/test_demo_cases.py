@@ -76,6 +76,9 @@ def assert_consistent(now):
             last = max(case.ratings.all(), key=lambda r: r.reply_number)
             assert last.reply_number == case.reply_count and last.value != "dissatisfied"
             assert case.closed_at and case.created_at < case.closed_at <= now
+            # The last reply's time is kept on the case, as the reply service does.
+            last_reply = max(e.created_at for e in events if e.kind == CaseEvent.Kind.REPLY)
+            assert case.replied_at == last_reply
         if case.status == CaseStatus.MERGED:
             assert case.merged_into.status in {*OPEN_STATUSES, CaseStatus.CLOSED}
         if case.is_overdue(now):

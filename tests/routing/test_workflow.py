@@ -148,6 +148,9 @@ def test_assign_route_from_intake_to_closed(
         public_actor="市人大常委会",
     )
     assert case.status == CaseStatus.REPLIED and case.reply_count == 1
+    # Reports compare the last reply with the deadline: it is kept on the case.
+    reply = case.events.get(kind=CaseEvent.Kind.REPLY)
+    assert abs(case.replied_at - reply.created_at).total_seconds() < 1
     public = case.events.filter(is_public=True)
     assert public.filter(kind=CaseEvent.Kind.VERIFIED, attachments__isnull=False).exists()
     assert not public.filter(note__contains="内部").exists()
