@@ -47,10 +47,12 @@ def _in(period: Period, field: str) -> Q:
     return Q(**{f"{field}__gte": start, f"{field}__lt": end})
 
 
-def _within(area: Area, path: str = "area__path") -> Q:
-    """Rows of ``area``'s subtree; no condition at all for the root (the whole city), so the
-    city's figures need no join to the area table."""
-    return Q() if area.parent_id is None else Q(**{f"{path}__startswith": area.path})
+def _within(area: Area, field: str = "area") -> Q:
+    """Rows of ``area``'s subtree, as ``area_id IN (subtree)`` (a semi-join on the small area
+    table, no join per row); no condition at all for the root (the whole city)."""
+    if area.parent_id is None:
+        return Q()
+    return Q(**{f"{field}__in": Area.objects.filter(path__startswith=area.path)})
 
 
 def _submissions(period: Period, area: Area):
@@ -61,42 +63,64 @@ def _cases(area: Area):
     return Case.objects.filter(_within(area))
 
 
-def _breakdowns(subs) -> dict[str, list[dict]]:
-    """The opinions grouped six ways in one scan: one ``GROUP BY`` over the six keys, summed
-    per key here (a few thousand groups, however many opinions). Each breakdown is
-    ``[{"key", "label", "count", "share"}]``, largest first."""
-    ways = {
-        "channel": ("channel", dict(Channel.choices), ""),
-        "district": ("area__district__name", {}, _("City level")),
-        "street": ("area__street__name", {}, _("District level or above")),
-        "request_type": ("request_type", dict(RequestType.choices), ""),
-        "category": ("case__category__name", {}, _("Not yet classified")),
-        "route": ("case__route", dict(Route.choices), _("Not yet routed")),
+def _ranked(counts: Counter, labels: dict, empty: str) -> list[dict]:
+    """``[{"key", "label", "count", "share"}]``, largest first."""
+    whole = sum(counts.values())
+    return [
+        {
+            "key": key,
+            "label": str(labels.get(key, key)) if key else empty,
+            "count": count,
+            "share": rate(count, whole),
+        }
+        for key, count in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+    ]
+
+
+def _breakdowns(period: Period, area: Area) -> dict[str, list[dict]]:
+    """Opinions by channel, district, street and request type (what a submission says of
+    itself) in one ``GROUP BY`` on the submissions alone, the area's district and street
+    looked up here; cases by category and route (what staff decided) in one ``GROUP BY`` on
+    the cases opened in the period. 3 queries, a few thousand groups however many rows."""
+    places = {a["pk"]: a for a in Area.objects.values("pk", "district__name", "street__name")}
+    opinions = {name: Counter() for name in ("channel", "district", "street", "request_type")}
+    groups = (
+        _submissions(period, area)
+        .values("channel", "area_id", "request_type")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    for group in groups:
+        place = places.get(group["area_id"], {})
+        opinions["channel"][group["channel"]] += group["count"]
+        opinions["district"][place.get("district__name") or ""] += group["count"]
+        opinions["street"][place.get("street__name") or ""] += group["count"]
+        opinions["request_type"][group["request_type"]] += group["count"]
+    decided = {"category": Counter(), "route": Counter()}
+    cases = (
+        _cases(area)
+        .filter(_in(period, "created_at"))
+        .exclude(status=S.MERGED)
+        .values("category__name", "route")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    for group in cases:
+        decided["category"][group["category__name"] or ""] += group["count"]
+        decided["route"][group["route"] or ""] += group["count"]
+    return {
+        "by_channel": _ranked(opinions["channel"], dict(Channel.choices), ""),
+        "by_district": _ranked(opinions["district"], {}, _("City level")),
+        "by_street": _ranked(opinions["street"], {}, _("District level or above")),
+        "by_request_type": _ranked(opinions["request_type"], dict(RequestType.choices), ""),
+        "by_category": _ranked(decided["category"], {}, _("Not yet classified")),
+        "by_route": _ranked(decided["route"], dict(Route.choices), _("Not yet routed")),
     }
-    fields = [field for field, _labels, _empty in ways.values()]
-    totals = {name: Counter() for name in ways}
-    for group in subs.values(*fields).annotate(count=Count("id")).order_by():
-        for name, (field, _labels, _empty) in ways.items():
-            totals[name][group[field] or ""] += group["count"]
-    result = {}
-    for name, (_field, labels, empty) in ways.items():
-        counts = totals[name]
-        whole = sum(counts.values())
-        result[f"by_{name}"] = [
-            {
-                "key": key,
-                "label": str(labels.get(key, key)) if key else empty,
-                "count": count,
-                "share": rate(count, whole),
-            }
-            for key, count in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
-        ]
-    return result
 
 
 def volume(period: Period, area: Area) -> dict:
     """Opinions received in the period (submissions: one person, once, one channel), with the
-    same period before and a year earlier, and broken down six ways. 2 queries."""
+    same period before and a year earlier, and broken down six ways. 4 queries."""
     previous, year_before = period.previous(), period.year_before()
     around = Submission.objects.filter(
         _in(period, "created_at") | _in(previous, "created_at") | _in(year_before, "created_at"),
@@ -112,7 +136,7 @@ def volume(period: Period, area: Area) -> dict:
         "year_before": around["year_before"],
         "change_previous": change(around["now"], around["previous"]),
         "change_year": change(around["now"], around["year_before"]),
-        **_breakdowns(_submissions(period, area)),
+        **_breakdowns(period, area),
     }
 
 
@@ -145,7 +169,7 @@ def handling(period: Period, area: Area, *, at: datetime | None = None) -> dict:
         average=Avg("took"),
     )
     ratings = Rating.objects.filter(
-        _in(period, "created_at"), _within(area, "case__area__path")
+        _in(period, "created_at"), _within(area, "case__area")
     ).aggregate(
         given=Count("id"),
         satisfied=Count("id", filter=Q(value=Satisfaction.SATISFIED)),
@@ -156,7 +180,7 @@ def handling(period: Period, area: Area, *, at: datetime | None = None) -> dict:
         kind__in=[CaseEvent.Kind.RETURN, CaseEvent.Kind.ESCALATED, CaseEvent.Kind.EXTENSION]
     ) | Q(to_status=S.REOPENED)
     events = CaseEvent.objects.filter(
-        counted, _in(period, "created_at"), _within(area, "case__area__path")
+        counted, _in(period, "created_at"), _within(area, "case__area")
     ).aggregate(
         reopened=Count("id", filter=Q(kind=CaseEvent.Kind.TRANSITION, to_status=S.REOPENED)),
         returned=Count("id", filter=Q(kind=CaseEvent.Kind.RETURN)),
@@ -274,7 +298,7 @@ def _path(area: Area, path: str) -> dict:
 
 
 def dashboard(period: Period, area: Area, *, at: datetime | None = None) -> dict:
-    """Everything the dashboard shows: 13 queries, whatever the number of cases."""
+    """Everything the dashboard shows: 15 queries, whatever the number of cases."""
     return {
         "period": {"key": period.key, "label": period.label},
         "area": {"id": area.pk, "name": area.name},
