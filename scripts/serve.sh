@@ -13,6 +13,9 @@ if [[ -n "${REDIS_URL:-}" ]]; then
     --schedule "$var/celerybeat-schedule" --logfile "$var/worker.log" &
   echo "Celery worker with beat: log in $var/worker.log"
 else
+  # The demo's deadlines: swept once now, then every minute (900 s in a deployment).
+  export DEADLINE_SWEEP_EVERY_SECONDS="${DEADLINE_SWEEP_EVERY_SECONDS:-60}"
+  "$bin/python" manage.py run_deadlines
   "$bin/celery" -A liaison beat -l info \
     --schedule "$var/celerybeat-schedule" --logfile "$var/beat.log" &
   echo "Periodic sweeps run in-process by Celery beat: log in $var/beat.log"
