@@ -191,6 +191,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.compile_quarterly_briefing_task",
         "schedule": crontab(day_of_month=1, month_of_year="1,4,7,10", hour=6, minute=0),
     },
+    # The dashboards' monthly roll-up (reports.rollup): the months that changed, then all of
+    # them once a night.
+    "refresh-report-counts": {
+        "task": "reports.tasks.refresh_report_counts_task",
+        "schedule": env.float("REPORT_COUNTS_EVERY_SECONDS", default=300.0),
+    },
+    "recount-report-counts": {
+        "task": "reports.tasks.refresh_report_counts_task",
+        "schedule": crontab(hour=2, minute=41),
+        "kwargs": {"full": True},
+    },
     # Retention (DESIGN section 9): contact details go a while after the case ended.
     "purge-contact-details": {
         "task": "feedback.tasks.contact_details_purge_task",

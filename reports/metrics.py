@@ -42,12 +42,12 @@ def change(now: int, before: int) -> float | None:
     return round(100 * (now - before) / before, 1) if before else None
 
 
-def _in(period: Period, field: str) -> Q:
+def in_period(period: Period, field: str) -> Q:
     start, end = period.bounds()
     return Q(**{f"{field}__gte": start, f"{field}__lt": end})
 
 
-def _within(area: Area, field: str = "area") -> Q:
+def within(area: Area, field: str = "area") -> Q:
     """Rows of ``area``'s subtree, as ``area_id IN (subtree)`` (a semi-join on the small area
     table, no join per row); no condition at all for the root (the whole city)."""
     if area.parent_id is None:
@@ -56,11 +56,11 @@ def _within(area: Area, field: str = "area") -> Q:
 
 
 def _submissions(period: Period, area: Area):
-    return Submission.objects.filter(_in(period, "created_at"), _within(area))
+    return Submission.objects.filter(in_period(period, "created_at"), within(area))
 
 
-def _cases(area: Area):
-    return Case.objects.filter(_within(area))
+def cases_within(area: Area):
+    return Case.objects.filter(within(area))
 
 
 def _ranked(counts: Counter, labels: dict, empty: str) -> list[dict]:
@@ -98,8 +98,8 @@ def _breakdowns(period: Period, area: Area) -> dict[str, list[dict]]:
         opinions["request_type"][group["request_type"]] += group["count"]
     decided = {"category": Counter(), "route": Counter()}
     cases = (
-        _cases(area)
-        .filter(_in(period, "created_at"))
+        cases_within(area)
+        .filter(in_period(period, "created_at"))
         .exclude(status=S.MERGED)
         .values("category__name", "route")
         .annotate(count=Count("id"))
@@ -108,6 +108,12 @@ def _breakdowns(period: Period, area: Area) -> dict[str, list[dict]]:
     for group in cases:
         decided["category"][group["category__name"] or ""] += group["count"]
         decided["route"][group["route"] or ""] += group["count"]
+    return breakdowns_result(opinions, decided)
+
+
+def breakdowns_result(opinions: dict[str, Counter], decided: dict[str, Counter]) -> dict:
+    """The six rankings from counts by channel, district and street names, request type
+    (opinions) and category name and route (cases)."""
     return {
         "by_channel": _ranked(opinions["channel"], dict(Channel.choices), ""),
         "by_district": _ranked(opinions["district"], {}, _("City level")),
@@ -123,20 +129,26 @@ def volume(period: Period, area: Area) -> dict:
     same period before and a year earlier, and broken down six ways. 4 queries."""
     previous, year_before = period.previous(), period.year_before()
     around = Submission.objects.filter(
-        _in(period, "created_at") | _in(previous, "created_at") | _in(year_before, "created_at"),
-        _within(area),
+        in_period(period, "created_at")
+        | in_period(previous, "created_at")
+        | in_period(year_before, "created_at"),
+        within(area),
     ).aggregate(
-        now=Count("id", filter=_in(period, "created_at")),
-        previous=Count("id", filter=_in(previous, "created_at")),
-        year_before=Count("id", filter=_in(year_before, "created_at")),
+        now=Count("id", filter=in_period(period, "created_at")),
+        previous=Count("id", filter=in_period(previous, "created_at")),
+        year_before=Count("id", filter=in_period(year_before, "created_at")),
     )
+    return volume_result(around, _breakdowns(period, area))
+
+
+def volume_result(around: dict, breakdowns: dict) -> dict:
     return {
         "total": around["now"],
         "previous": around["previous"],
         "year_before": around["year_before"],
         "change_previous": change(around["now"], around["previous"]),
         "change_year": change(around["now"], around["year_before"]),
-        **_breakdowns(period, area),
+        **breakdowns,
     }
 
 
@@ -147,7 +159,7 @@ def handling(period: Period, area: Area, *, at: datetime | None = None) -> dict:
     the one they joined.
     """
     at = at or timezone.now()
-    opened = _cases(area).filter(_in(period, "created_at")).exclude(status=S.MERGED)
+    opened = cases_within(area).filter(in_period(period, "created_at")).exclude(status=S.MERGED)
     counts = opened.aggregate(
         opened=Count("id"),
         responded=Count("id", filter=~Q(status=S.NEW)),
@@ -156,8 +168,8 @@ def handling(period: Period, area: Area, *, at: datetime | None = None) -> dict:
         open=Count("id", filter=~Q(status__in=[*RESOLVED, S.NOT_ACCEPTED])),
     )
     closed = (
-        _cases(area)
-        .filter(_in(period, "closed_at"), status=S.CLOSED)
+        cases_within(area)
+        .filter(in_period(period, "closed_at"), status=S.CLOSED)
         .annotate(
             took=ExpressionWrapper(F("closed_at") - F("created_at"), output_field=DurationField())
         )
@@ -169,7 +181,7 @@ def handling(period: Period, area: Area, *, at: datetime | None = None) -> dict:
         average=Avg("took"),
     )
     ratings = Rating.objects.filter(
-        _in(period, "created_at"), _within(area, "case__area")
+        in_period(period, "created_at"), within(area, "case__area")
     ).aggregate(
         given=Count("id"),
         satisfied=Count("id", filter=Q(value=Satisfaction.SATISFIED)),
@@ -180,14 +192,21 @@ def handling(period: Period, area: Area, *, at: datetime | None = None) -> dict:
         kind__in=[CaseEvent.Kind.RETURN, CaseEvent.Kind.ESCALATED, CaseEvent.Kind.EXTENSION]
     ) | Q(to_status=S.REOPENED)
     events = CaseEvent.objects.filter(
-        counted, _in(period, "created_at"), _within(area, "case__area")
+        counted, in_period(period, "created_at"), within(area, "case__area")
     ).aggregate(
         reopened=Count("id", filter=Q(kind=CaseEvent.Kind.TRANSITION, to_status=S.REOPENED)),
         returned=Count("id", filter=Q(kind=CaseEvent.Kind.RETURN)),
         escalated=Count("id", filter=Q(kind=CaseEvent.Kind.ESCALATED)),
         extended=Count("id", filter=Q(kind=CaseEvent.Kind.EXTENSION, is_public=True)),
     )
-    average = timing["average"]
+    average = timing.pop("average")
+    timing["seconds"] = average.total_seconds() * timing["closed"] if average else 0
+    return handling_result(counts, timing, ratings, events, at)
+
+
+def handling_result(counts: dict, timing: dict, ratings: dict, events: dict, at) -> dict:
+    """The rates from the counts (definitions in docs/reports.md). ``timing`` holds the
+    closings: ``closed``, ``with_deadline``, ``on_time`` and ``seconds`` (to close, summed)."""
     return {
         **counts,
         "response_rate": rate(counts["responded"], counts["opened"]),
@@ -196,7 +215,9 @@ def handling(period: Period, area: Area, *, at: datetime | None = None) -> dict:
         "closed_with_deadline": timing["with_deadline"],
         "on_time": timing["on_time"],
         "on_time_rate": rate(timing["on_time"], timing["with_deadline"]),
-        "average_days": round(average.total_seconds() / 86400, 1) if average else None,
+        "average_days": (
+            round(timing["seconds"] / timing["closed"] / 86400, 1) if timing["closed"] else None
+        ),
         **{f"ratings_{k}": v for k, v in ratings.items()},
         "satisfaction_rate": rate(ratings["satisfied"] + ratings["basically"], ratings["given"]),
         **events,
@@ -209,8 +230,8 @@ def by_unit(period: Period, area: Area, *, at: datetime | None = None) -> list[d
     how many it holds past the deadline now. 1 query."""
     at = at or timezone.now()
     rows = (
-        _cases(area)
-        .filter(_in(period, "created_at"), unit__isnull=False)
+        cases_within(area)
+        .filter(in_period(period, "created_at"), unit__isnull=False)
         .exclude(status=S.MERGED)
         .values("unit__name")
         .annotate(
@@ -225,17 +246,24 @@ def by_unit(period: Period, area: Area, *, at: datetime | None = None) -> list[d
             ),
             overdue=Count("id", filter=Q(status__in=HELD_BY_UNIT, resolve_by__lt=at)),
         )
-        .order_by("-overdue", "-cases", "unit__name")
+        .order_by()
     )
+    return units_result({r.pop("unit__name"): r for r in rows})
+
+
+def units_result(rows: dict[str, dict]) -> list[dict]:
+    """``{unit name: {cases, resolved, closed, on_time, overdue}}`` as the table's rows, the
+    units holding most cases past their deadline first."""
+    ranked = sorted(rows.items(), key=lambda kv: (-kv[1]["overdue"], -kv[1]["cases"], kv[0]))
     return [
         {
-            "unit": r["unit__name"],
+            "unit": name,
             "cases": r["cases"],
             "resolved": r["resolved"],
             "on_time_rate": rate(r["on_time"], r["closed"]),
             "overdue": r["overdue"],
         }
-        for r in rows
+        for name, r in ranked
     ]
 
 
@@ -245,19 +273,39 @@ def coverage(period: Period, area: Area) -> dict:
     per site, representative and placement (index range on the time, then a small GROUP BY).
     """
     subs = _submissions(period, area)
+    counts = {
+        key: dict(
+            subs.filter(**{f"{field}__isnull": False})
+            .values_list(field)
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for key, field in COVERAGE_FIELDS.items()
+    }
+    return coverage_result(area, counts)
+
+
+COVERAGE_FIELDS = {
+    "sites": "site_id",
+    "representatives": "representative_id",
+    "placements": "placement_id",
+}
+
+
+def coverage_result(area: Area, counts: dict[str, dict]) -> dict:
+    """Every active site, representative and placement of ``area`` with the opinions it
+    brought (``counts``: per list, by primary key). 3 queries, one per list."""
     lists = {
         "sites": (
             LiaisonSite.objects.filter(is_active=True, **_path(area, "area__path"))
             .order_by("name")
-            .values_list("pk", "name", Value("")),
-            "site_id",
+            .values_list("pk", "name", Value(""))
         ),
         "representatives": (
             Representative.objects.filter(is_active=True, **_path(area, "sites__area__path"))
             .distinct()
             .order_by("name")
-            .values_list("pk", "name", Value("")),
-            "representative_id",
+            .values_list("pk", "name", Value(""))
         ),
         "placements": (
             QRPlacement.objects.filter(
@@ -267,20 +315,14 @@ def coverage(period: Period, area: Area) -> dict:
             )
             .distinct()
             .order_by("name")
-            .values_list("pk", "name", Coalesce("code__site__name", "code__representative__name")),
-            "placement_id",
+            .values_list("pk", "name", Coalesce("code__site__name", "code__representative__name"))
         ),
     }
     result = {}
-    for key, (items, field) in lists.items():
-        counts = dict(
-            subs.filter(**{f"{field}__isnull": False})
-            .values_list(field)
-            .annotate(n=Count("id"))
-            .order_by()
-        )
+    for key, items in lists.items():
+        brought = counts[key]
         rows = sorted(
-            ({"name": name, "of": of or "", "count": counts.get(pk, 0)} for pk, name, of in items),
+            ({"name": name, "of": of or "", "count": brought.get(pk, 0)} for pk, name, of in items),
             key=lambda r: (-r["count"], r["name"]),
         )
         reached = sum(1 for r in rows if r["count"])
@@ -297,8 +339,17 @@ def _path(area: Area, path: str) -> dict:
     return {} if area.parent_id is None else {f"{path}__startswith": area.path}
 
 
-def dashboard(period: Period, area: Area, *, at: datetime | None = None) -> dict:
-    """Everything the dashboard shows: 15 queries, whatever the number of cases."""
+def dashboard(
+    period: Period, area: Area, *, at: datetime | None = None, live: bool = False
+) -> dict:
+    """Everything the dashboard shows. From the monthly roll-up when it can answer (whole
+    months, roll-up built: 11 queries, ``reports.rollup``); otherwise, or when ``live``,
+    counted from the rows: 16 queries. Neither grows with the number of cases."""
+    if not live:
+        from reports.rollup import rollup_dashboard  # the roll-up builds on this module
+
+        if (figures := rollup_dashboard(period, area, at=at)) is not None:
+            return figures
     return {
         "period": {"key": period.key, "label": period.label},
         "area": {"id": area.pk, "name": area.name},

@@ -227,3 +227,50 @@ class Motion(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class MonthlyCount(models.Model):
+    """One number of the dashboards' monthly roll-up (decision 0011): how many rows of one
+    kind (``figure``) with one value (``key``) a leaf area had in one month, in the
+    committee's time zone. ``total`` carries a sum where a figure needs one (seconds to close).
+
+    Figures (``reports.rollup.FIGURES``): opinions by channel, request type, site,
+    representative and placement; cases opened by status, category, route and unit; cases
+    closed by timeliness; ratings by value; reopenings, returns, escalations and extensions.
+    Rebuilt by ``reports.rollup`` for the months that changed; never edited by hand."""
+
+    figure = models.CharField(max_length=24)
+    month = models.DateField()
+    area = models.ForeignKey(
+        "representatives.Area", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    key = models.CharField(max_length=40, blank=True)
+    count = models.PositiveIntegerField()
+    total = models.FloatField(default=0)
+
+    class Meta:
+        verbose_name = _("monthly count")
+        verbose_name_plural = _("monthly counts")
+        constraints = [
+            # Also the index every dashboard query uses: one figure over a range of months.
+            models.UniqueConstraint(
+                fields=["figure", "month", "area", "key"], name="monthlycount_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.figure} {self.key}: {self.count}"
+
+
+class RollupState(models.Model):
+    """The roll-up's single bookkeeping row: when it was last brought up to date. Its row
+    lock serialises refreshes (two refreshes of one month would count it twice)."""
+
+    refreshed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("roll-up state")
+        verbose_name_plural = _("roll-up state")
+
+    def __str__(self):
+        return f"roll-up refreshed {self.refreshed_at}"

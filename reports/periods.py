@@ -23,7 +23,7 @@ class Period:
     @classmethod
     def quarter(cls, year: int, number: int) -> "Period":
         first = date(year, 3 * number - 2, 1)
-        return cls(first, _add_months(first, 3))
+        return cls(first, add_months(first, 3))
 
     @classmethod
     def parse(cls, text: str) -> "Period":
@@ -33,7 +33,7 @@ class Period:
             return cls.quarter(int(match[1]), int(match[2]))
         if match := MONTH_RE.match(text):
             first = date(int(match[1]), int(match[2]), 1)
-            return cls(first, _add_months(first, 1))
+            return cls(first, add_months(first, 1))
         if ".." in text:
             first, last = (date.fromisoformat(part) for part in text.split("..", 1))
             if last < first:
@@ -51,11 +51,11 @@ class Period:
         """The text ``parse`` reads back."""
         if (
             self.start.day == 1
-            and self.end == _add_months(self.start, 3)
+            and self.end == add_months(self.start, 3)
             and self.start.month % 3 == 1
         ):
             return f"{self.start.year}Q{(self.start.month - 1) // 3 + 1}"
-        if self.start.day == 1 and self.end == _add_months(self.start, 1):
+        if self.start.day == 1 and self.end == add_months(self.start, 1):
             return f"{self.start:%Y-%m}"
         return f"{self.start.isoformat()}..{(self.end - timedelta(days=1)).isoformat()}"
 
@@ -78,11 +78,11 @@ class Period:
         """The period of the same shape just before this one."""
         if self.start.day == 1 and self.end.day == 1:
             months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month
-            return Period(_add_months(self.start, -months), self.start)
+            return Period(add_months(self.start, -months), self.start)
         return Period(self.start - timedelta(days=self.days), self.start)
 
     def year_before(self) -> "Period":
-        return Period(_add_months(self.start, -12), _add_months(self.end, -12))
+        return Period(add_months(self.start, -12), add_months(self.end, -12))
 
     def bounds(self) -> tuple[datetime, datetime]:
         zone = ZoneInfo(settings.TIME_ZONE)
@@ -92,6 +92,6 @@ class Period:
         )
 
 
-def _add_months(day: date, months: int) -> date:
+def add_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)

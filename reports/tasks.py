@@ -22,3 +22,12 @@ def compile_quarterly_briefing_task() -> int:
         return 0
     briefing = briefing_compile(period=period, area=root)
     return briefing.pk
+
+
+@shared_task(acks_late=True)
+def refresh_report_counts_task(full: bool = False) -> dict:
+    """Beat: the dashboards' roll-up for the months that changed (every few minutes), and in
+    full once a night (a safety net for changes no event announces)."""
+    from reports.rollup import rollup_refresh
+
+    return rollup_refresh(full=full)

@@ -15,6 +15,8 @@ if [[ -n "${REDIS_URL:-}" ]]; then
 else
   # The demo's deadlines: swept once now, then every minute (900 s in a deployment).
   export DEADLINE_SWEEP_EVERY_SECONDS="${DEADLINE_SWEEP_EVERY_SECONDS:-60}"
+  # The dashboards' counts likewise: every minute for the demo (300 s in a deployment).
+  export REPORT_COUNTS_EVERY_SECONDS="${REPORT_COUNTS_EVERY_SECONDS:-60}"
   "$bin/python" manage.py run_deadlines
   "$bin/celery" -A liaison beat -l info \
     --schedule "$var/celerybeat-schedule" --logfile "$var/beat.log" &
