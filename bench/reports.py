@@ -49,12 +49,22 @@ def main() -> None:
     from django.test import Client
 
     from feedback.models import Submission
+    from reports import metrics
     from reports.periods import Period
+    from reports.rollup import rollup_refresh
     from reports.services.briefing import briefing_compile
     from representatives.models import Area, Role
     from routing.models import Case
 
     seeding = w.ensure_cases(args.cases)
+    started = time.monotonic()
+    built = rollup_refresh(full=True)
+    full_s = round(time.monotonic() - started, 1)
+    print(f"  roll-up, full build: {full_s} s ({sum(built.values())} rows)")
+    started = time.monotonic()
+    rollup_refresh()
+    refresh_s = round(time.monotonic() - started, 2)
+    print(f"  roll-up, refresh with nothing new (recounts the current month): {refresh_s} s")
     city = Area.objects.get(level=Area.Level.CITY)
     street = Area.objects.get(name="银河路街道")
     users = {
@@ -93,6 +103,14 @@ def main() -> None:
             f"SQL {result['sql_median_ms']} ms, {result['queries']} queries"
         )
 
+    rows_ms = []
+    for _ in range(3):
+        started = time.perf_counter()
+        metrics.dashboard(period, city, live=True)
+        rows_ms.append((time.perf_counter() - started) * 1000)
+    rows_ms = round(sorted(rows_ms)[1], 1)
+    print(f"  the same figures counted from the rows (live=True), city: median {rows_ms} ms")
+
     started = time.monotonic()
     briefing_compile(period=period, area=city)
     compile_s = round(time.monotonic() - started, 1)
@@ -122,6 +140,10 @@ def main() -> None:
                 "opinions_in_period": busiest["n"],
                 "seeding": seeding,
                 "pages": results,
+                "rollup_full_build_s": full_s,
+                "rollup_rows": sum(built.values()),
+                "rollup_refresh_s": refresh_s,
+                "figures_from_rows_ms": rows_ms,
                 "briefing_compile_s": compile_s,
                 "slowest_query": worst,
                 "plan": plan,
