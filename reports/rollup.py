@@ -30,6 +30,7 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    Min,
     Q,
     Sum,
     Value,
@@ -61,10 +62,10 @@ def _month_of(field: str) -> TruncMonth:
     return TruncMonth(field, tzinfo=_zone(), output_field=DateField())
 
 
-def _in_months(field: str, months: set[date] | None) -> Q:
-    """Rows whose ``field`` falls in one of ``months`` (all rows for None)."""
-    condition = Q()
-    for month in sorted(months or ()):
+def _in_months(field: str, months: set[date]) -> Q:
+    """Rows whose ``field`` falls in one of ``months``."""
+    condition = Q(pk__in=[])
+    for month in sorted(months):
         start, end = Period(month, add_months(month, 1)).bounds()
         condition |= Q(**{f"{field}__gte": start, f"{field}__lt": end})
     return condition
@@ -90,28 +91,43 @@ def _field(name: str):
     return lambda g: "" if g[name] is None else str(g[name])
 
 
+def _present(name: str):
+    """The value as a key, or None (not counted) where the row has none."""
+    return lambda g: None if g[name] is None else str(g[name])
+
+
+def _marginals(groups, keys: dict) -> list[MonthlyCount]:
+    """One joint ``GROUP BY`` summed into each figure's own counts (one scan of the month
+    instead of one per figure); ``keys[figure](group)`` names the value, None to skip."""
+    sums = Counter()
+    for g in groups:
+        for figure, key in keys.items():
+            if (value := key(g)) is not None:
+                sums[figure, g["m"], g["a"], value] += g["n"]
+    return [
+        MonthlyCount(figure=figure, month=month, area_id=area, key=key, count=n)
+        for (figure, month, area, key), n in sums.items()
+    ]
+
+
 def _opinions(months) -> list[MonthlyCount]:
     """Submissions by channel, request type, and the site, representative and placement whose
     code brought them (亮码覆盖面), per month of receipt and area."""
-    subs = Submission.objects.filter(_in_months("created_at", months)).annotate(
-        m=_month_of("created_at"), a=F("area_id")
+    keys = {
+        "opinions.channel": _field("channel"),
+        "opinions.type": _field("request_type"),
+        "opinions.site": _present("site_id"),
+        "opinions.rep": _present("representative_id"),
+        "opinions.placement": _present("placement_id"),
+    }
+    groups = (
+        Submission.objects.filter(_in_months("created_at", months))
+        .annotate(m=_month_of("created_at"), a=F("area_id"))
+        .values("m", "a", "channel", "request_type", "site_id", "representative_id", "placement_id")
+        .annotate(n=Count("id"))
+        .order_by()
     )
-    rows = []
-    for figure, field in (
-        ("opinions.channel", "channel"),
-        ("opinions.type", "request_type"),
-        ("opinions.site", "site_id"),
-        ("opinions.rep", "representative_id"),
-        ("opinions.placement", "placement_id"),
-    ):
-        chosen = (
-            subs
-            if figure in ("opinions.channel", "opinions.type")
-            else subs.exclude(**{f"{field}__isnull": True})
-        )
-        groups = chosen.values("m", "a", field).annotate(n=Count("id")).order_by()
-        rows += _rows(figure, groups, _field(field))
-    return rows
+    return _marginals(groups, keys)
 
 
 # A case opened in a month, as the unit table counts it.
@@ -132,28 +148,21 @@ UNIT_BUCKET = Choose(
 def _cases(months) -> list[MonthlyCount]:
     """Cases opened in the month (merged ones count in the case they joined) by status,
     category, route, and unit with what became of them."""
-    cases = (
+    keys = {
+        "cases.status": _field("status"),
+        "cases.category": _field("category_id"),
+        "cases.route": _field("route"),
+        "cases.unit": lambda g: None if g["unit_id"] is None else f"{g['unit_id']}:{g['bucket']}",
+    }
+    groups = (
         Case.objects.filter(_in_months("created_at", months))
         .exclude(status=S.MERGED)
-        .annotate(m=_month_of("created_at"), a=F("area_id"))
-    )
-    rows = []
-    for figure, field in (
-        ("cases.status", "status"),
-        ("cases.category", "category_id"),
-        ("cases.route", "route"),
-    ):
-        groups = cases.values("m", "a", field).annotate(n=Count("id")).order_by()
-        rows += _rows(figure, groups, _field(field))
-    groups = (
-        cases.filter(unit__isnull=False)
-        .annotate(bucket=UNIT_BUCKET)
-        .values("m", "a", "unit_id", "bucket")
+        .annotate(m=_month_of("created_at"), a=F("area_id"), bucket=UNIT_BUCKET)
+        .values("m", "a", "status", "category_id", "route", "unit_id", "bucket")
         .annotate(n=Count("id"))
         .order_by()
     )
-    rows += _rows("cases.unit", groups, lambda g: f"{g['unit_id']}:{g['bucket']}")
-    return rows
+    return _marginals(groups, keys)
 
 
 def _closings(months) -> list[MonthlyCount]:
@@ -250,6 +259,16 @@ def _months(queryset, field: str) -> set[date]:
     return {d.date() for d in queryset.datetimes(field, "month", tzinfo=_zone())}
 
 
+def _every_month(now: datetime) -> set[date]:
+    """From the month of the first opinion or case to now: everything else happens later."""
+    first = [
+        Submission.objects.aggregate(first=Min("created_at"))["first"],
+        Case.objects.aggregate(first=Min("created_at"))["first"],
+    ]
+    first = [when for when in first if when is not None]
+    return _months_between(min(first), now) if first else set()
+
+
 def _changed_months(since: datetime, now: datetime) -> dict[str, set[date]]:
     """The months each block must recount after ``since``. 3 queries."""
     current = _months_between(since, now)
@@ -275,18 +294,24 @@ def rollup_refresh(*, full: bool = False, now: datetime | None = None) -> dict[s
     now = now or timezone.now()
     with transaction.atomic():
         state, _ = RollupState.objects.select_for_update().get_or_create(pk=1)
-        if full or state.refreshed_at is None:
-            months = dict.fromkeys(BLOCKS)
+        full = full or state.refreshed_at is None
+        if full:
+            every = _every_month(now)
+            months = dict.fromkeys(BLOCKS, every)
+            MonthlyCount.objects.all().delete()
         else:
             months = _changed_months(state.refreshed_at - OVERLAP, now)
         written = {}
         for block, chosen in months.items():
             count, figures = BLOCKS[block]
-            stale = MonthlyCount.objects.filter(figure__in=figures)
-            if chosen is not None:
-                stale = stale.filter(month__in=chosen)
-            stale.delete()
-            written[block] = len(MonthlyCount.objects.bulk_create(count(chosen), batch_size=5000))
+            if not full:
+                MonthlyCount.objects.filter(figure__in=figures, month__in=chosen).delete()
+            written[block] = 0
+            ordered = sorted(chosen)
+            # A quarter at a time: each query's groups stay a few tens of thousands of rows.
+            for first in range(0, len(ordered), 3):
+                rows = count(set(ordered[first : first + 3]))
+                written[block] += len(MonthlyCount.objects.bulk_create(rows, batch_size=5000))
         state.refreshed_at = now
         state.save(update_fields=["refreshed_at"])
     logger.info("report counts refreshed (%s): %s", "full" if full else "changed months", written)

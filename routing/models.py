@@ -239,6 +239,14 @@ class Case(models.Model):
                 name="case_supervisor_status",
                 condition=Q(supervisor__isnull=False),
             ),
+            # Reports: what units hold past their deadline, counted live (an index-only scan of
+            # the cases held by units).
+            models.Index(
+                fields=["created_at"],
+                include=["id", "resolve_by", "unit", "area"],
+                name="case_held_by_unit",
+                condition=Q(status__in=["dispatched", "in_progress"]),
+            ),
             # The workbench's queue counts: an index-only scan of the open cases of an area
             # (PostgreSQL covers the columns the counts read; docs/benchmarks.md).
             models.Index(
