@@ -2,9 +2,11 @@
 
 A benchmark, not a test. Its own PostgreSQL database (``liaison_bench_reports``, kept between
 runs) is topped up to N cases with the bulk seeder (``seed_demo --bulk``; the time is printed
-the first time). Then, for the busiest quarter and the whole city: the dashboard page and the
+the first time). The monthly roll-up is recounted in full and refreshed once (both timed).
+Then, for the busiest quarter and the whole city: the dashboard page and the
 all-tables Excel export through Django's test client (median and p95 wall time, SQL time and
-the number of queries), a street committee's dashboard, and one compile of the quarterly
+the number of queries), a street committee's dashboard, the same figures counted from the
+rows (``live=True``), and one compile of the quarterly
 briefing (figures, hot topics over the quarter's texts, appendix). EXPLAIN (ANALYZE) of the
 dashboard's slowest query follows. Writes test-artifacts/bench/reports.json.
 
