@@ -2,8 +2,9 @@
 
 Creates a fresh PostgreSQL database, loads the demo network, serves the app with gunicorn
 (DEBUG off, rate limits OFF for the run), drives the real intake form with wrk on loopback
-(every POST a distinct submission with its own one-time key), then does the same against a
-bare view that validates a form and saves one row. Prints JSON and writes bench-results/.
+(every POST a distinct submission with its own one-time key) and a bare view that validates a
+form and saves one row, in alternating rounds (ABBA, so that a shared machine's drift does not
+land on one side). Prints JSON and writes bench-results/.
 """
 
 import json
@@ -11,6 +12,7 @@ import os
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -25,7 +27,9 @@ DB = os.environ.get("BENCH_DB", "liaison_bench")
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 PORT = int(os.environ.get("BENCH_PORT", "8077"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
-DURATION = os.environ.get("BENCH_DURATION", "15s")
+DURATION = os.environ.get("BENCH_DURATION", "8s")
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
+MODELS = {"intake": "feedback.models.Submission", "baseline": "bench.models.BaselineEntry"}
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 BASE = f"http://127.0.0.1:{PORT}"
 
@@ -87,6 +91,22 @@ def wrk(url: str, body: str, threads: int = 2) -> dict:
     return result
 
 
+def _stored(name: str) -> int:
+    module, model = MODELS[name].rsplit(".", 1)
+    return int(manage_shell(f"from {module} import {model}; print({model}.objects.count())"))
+
+
+def _combined(runs: list[dict]) -> dict:
+    """The rounds of one side as one run: counts and time summed, latency percentiles as the
+    median of the rounds' (wrk reports no histogram to merge)."""
+    total = {k: sum(r[k] for r in runs) for k in ("sent", "requests", "ok", "other", "duration_s")}
+    total["per_s"] = round(total["ok"] / total["duration_s"], 1)
+    for k in ("p50_ms", "p95_ms", "p99_ms"):
+        total[k] = round(statistics.median(r[k] for r in runs), 2)
+    total["socket_errors"] = sum(r["socket_errors"] for r in runs)
+    return total
+
+
 def _rows_match(stored: int, result: dict) -> bool:
     """Every successful response is a stored row; the only extra rows are the requests still in
     flight when wrk stopped (sent, processed by the server, response never read)."""
@@ -139,54 +159,47 @@ def main() -> None:
         )
         intake_body = f"text={text}&request_type=help&area={area}&address_line=&category=estate-property&contact_name=&contact_phone=&contact_preference=none&website="
         baseline_body = f"text={text}&request_type=help"
-        wrk(f"{BASE}/q/{token}/", intake_body)  # warm-up (connections, caches)
-        wrk(f"{BASE}/bench/baseline/", baseline_body)
-        before = int(
-            manage_shell(
-                "from feedback.models import Submission; print(Submission.objects.count())"
-            )
-        )
-        intake = wrk(f"{BASE}/q/{token}/", intake_body)
-        stored = (
-            int(
-                manage_shell(
-                    "from feedback.models import Submission; print(Submission.objects.count())"
-                )
-            )
-            - before
-        )
-        base_before = int(
-            manage_shell(
-                "from bench.models import BaselineEntry; print(BaselineEntry.objects.count())"
-            )
-        )
-        baseline = wrk(f"{BASE}/bench/baseline/", baseline_body)
-        base_stored = (
-            int(
-                manage_shell(
-                    "from bench.models import BaselineEntry; print(BaselineEntry.objects.count())"
-                )
-            )
-            - base_before
-        )
+        targets = {
+            "intake": (f"{BASE}/q/{token}/", intake_body),
+            "baseline": (f"{BASE}/bench/baseline/", baseline_body),
+        }
+        for url, body in targets.values():
+            wrk(url, body)  # warm-up (connections, caches)
+        runs = {"intake": [], "baseline": []}
+        before = {name: _stored(name) for name in runs}
+        # Interleaved, ABBA: a shared machine's speed drifts over a minute, and one long run of
+        # each side after the other would put that drift into the ratio.
+        for number in range(ROUNDS):
+            order = ("intake", "baseline") if number % 2 == 0 else ("baseline", "intake")
+            for name in order:
+                url, body = targets[name]
+                runs[name].append(wrk(url, body))
+        stored = {name: _stored(name) - before[name] for name in runs}
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+    intake, baseline = (_combined(runs[name]) for name in ("intake", "baseline"))
+    rounds = [
+        round(i["per_s"] / b["per_s"], 3)
+        for i, b in zip(runs["intake"], runs["baseline"], strict=True)
+    ]
     report = {
         "rate_limits": "OFF for this run (RATELIMIT_ENABLE=false)",
         "server": f"gunicorn, {WORKERS} sync workers, DEBUG off, PostgreSQL {DB}, Redis cache/broker",
-        "load": f"wrk, {CONNECTIONS} connections, {DURATION}, loopback",
+        "load": f"wrk, {CONNECTIONS} connections, {ROUNDS} rounds of {DURATION} per side, "
+        "interleaved (ABBA), loopback",
         "intake": {
             **intake,
-            "rows_stored": stored,
-            "rows_match_responses": _rows_match(stored, intake),
+            "rows_stored": stored["intake"],
+            "rows_match_responses": _rows_match(stored["intake"], intake),
         },
         "baseline": {
             **baseline,
-            "rows_stored": base_stored,
-            "rows_match_responses": _rows_match(base_stored, baseline),
+            "rows_stored": stored["baseline"],
+            "rows_match_responses": _rows_match(stored["baseline"], baseline),
         },
         "ratio": round(intake["per_s"] / baseline["per_s"], 3),
+        "ratio_by_round": rounds,
         "target_ratio": 0.7,
     }
     out_dir = ROOT / "bench-results"
@@ -196,7 +209,8 @@ def main() -> None:
     print(
         f"\nintake {intake['per_s']}/s (p50 {intake['p50_ms']} ms, p95 {intake['p95_ms']} ms) vs "
         f"baseline {baseline['per_s']}/s (p50 {baseline['p50_ms']} ms, p95 {baseline['p95_ms']} ms): "
-        f"ratio {report['ratio']} (target ≥ 0.7); rate limits were OFF"
+        f"ratio {report['ratio']} (rounds: {', '.join(map(str, rounds))}; target ≥ 0.7); "
+        "rate limits were OFF"
     )
     if not (
         report["intake"]["rows_match_responses"] and report["baseline"]["rows_match_responses"]
