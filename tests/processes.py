@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -36,7 +37,8 @@ def process_env(**overrides) -> dict:
 
 
 def start(args: list[str], env: dict) -> subprocess.Popen:
-    return subprocess.Popen(
+    """Start ``python -m *args``; what it prints is collected as it comes (``printed``)."""
+    proc = subprocess.Popen(
         [sys.executable, "-m", *args],
         cwd=ROOT,
         env=env,
@@ -44,6 +46,20 @@ def start(args: list[str], env: dict) -> subprocess.Popen:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    proc.lines = []
+    proc.reader = threading.Thread(target=_collect, args=(proc,), daemon=True)
+    proc.reader.start()
+    return proc
+
+
+def _collect(proc: subprocess.Popen) -> None:
+    for line in proc.stdout:
+        proc.lines.append(line.decode(errors="replace"))
+
+
+def printed(proc: subprocess.Popen) -> str:
+    """What the process has printed so far, while it runs."""
+    return "".join(proc.lines)
 
 
 def stop(proc: subprocess.Popen, *, timeout: float = 20) -> str:
@@ -55,7 +71,8 @@ def stop(proc: subprocess.Popen, *, timeout: float = 20) -> str:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-    return proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+    proc.reader.join(timeout=5)
+    return printed(proc)
 
 
 def start_worker(
@@ -75,7 +92,7 @@ def wait_for_worker(proc: subprocess.Popen, name: str, *, timeout: float = 90, a
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            pytest.fail("worker exited: " + proc.stdout.read().decode(errors="replace"))
+            pytest.fail("worker exited: " + stop(proc))
         if app.control.ping(destination=[name], timeout=1.0):
             return
     pytest.fail("worker did not answer a ping in time:\n" + stop(proc))

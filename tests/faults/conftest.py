@@ -3,8 +3,6 @@ asked (``make test-faults``, which CI runs on this machine kind), never in a pla
 
 import os
 import re
-import subprocess
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -13,7 +11,7 @@ from http.cookiejar import CookieJar
 import pytest
 from django.db import connection
 
-from tests.processes import ROOT, free_port, stop, wait_until
+from tests.processes import free_port, start, stop, wait_until
 
 
 def pytest_collection_modifyitems(config, items):
@@ -37,14 +35,10 @@ class Web:
     def __init__(self, env: dict):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "liaison.wsgi", "-b", f"127.0.0.1:{self.port}"]
+        self.proc = start(
+            ["gunicorn", "liaison.wsgi", "-b", f"127.0.0.1:{self.port}"]
             + ["-w", "1", "--timeout", "60", "--access-logfile", "-"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+            env,
         )
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
         wait_until(lambda: self.get("/healthz")[0] in (200, 503), timeout=60, what="gunicorn")

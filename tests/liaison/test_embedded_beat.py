@@ -5,7 +5,7 @@ import pytest
 
 from routing.models import Case, CaseEvent
 from routing.services.workflow import case_accept
-from tests.processes import process_env, start, stop, wait_until
+from tests.processes import printed, process_env, start, stop, wait_until
 from tests.routing.test_deadlines import make_case
 
 
@@ -26,6 +26,8 @@ def test_embedded_beat_escalates_an_overdue_case(
             timeout=60,
             what="beat to run the deadline sweep",
         )
+        # The sweep commits before it logs its counts; stopping beat in between loses the line.
+        wait_until(lambda: "'escalated': 1" in printed(beat), timeout=30, what="the sweep's counts")
     finally:
         output = stop(beat)
     assert Case.objects.get(pk=made.pk).route == "supervise"
