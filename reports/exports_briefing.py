@@ -26,6 +26,8 @@ def briefing_sheets(figures: dict) -> list[tuple[str, list[str], list[list]]]:
                 [_("Average days to close"), h["average_days"]],
                 [_("Reopened (redo)"), h["reopened"]],
                 [_("Returned by units"), h["returned"]],
+                [_("Under supervision (督办)"), h["supervised"]],
+                [_("Escalated to supervision"), h["escalated"]],
             ],
         ),
         *[t for key, t in tables(figures).items() if key not in ("placements",)],

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from feedback.models import Channel, Rating, RequestType, Satisfaction, Submission
 from reports.periods import Period
 from representatives.models import Area, LiaisonSite, QRPlacement, Representative
-from routing.models import Case, CaseEvent, CaseStatus, Route
+from routing.models import Case, CaseEvent, CaseStatus, Route, Supervision
 
 S = CaseStatus
 HELD_BY_UNIT = [S.DISPATCHED, S.IN_PROGRESS]
@@ -166,6 +166,8 @@ def handling(period: Period, area: Area, *, at: datetime | None = None) -> dict:
         not_accepted=Count("id", filter=Q(status=S.NOT_ACCEPTED)),
         resolved=Count("id", filter=Q(status__in=RESOLVED)),
         open=Count("id", filter=~Q(status__in=[*RESOLVED, S.NOT_ACCEPTED])),
+        # Supervision is counted apart from the route ("by route" keeps the real route).
+        supervised=Count("id", filter=~Q(supervision=Supervision.NONE)),
     )
     closed = (
         cases_within(area)
@@ -211,6 +213,7 @@ def handling_result(counts: dict, timing: dict, ratings: dict, events: dict, at)
         **counts,
         "response_rate": rate(counts["responded"], counts["opened"]),
         "resolution_rate": rate(counts["resolved"], counts["opened"] - counts["not_accepted"]),
+        "supervised_rate": rate(counts["supervised"], counts["opened"]),
         "closed": timing["closed"],
         "closed_with_deadline": timing["with_deadline"],
         "on_time": timing["on_time"],

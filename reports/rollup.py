@@ -152,13 +152,14 @@ def _cases(months) -> list[MonthlyCount]:
         "cases.status": _field("status"),
         "cases.category": _field("category_id"),
         "cases.route": _field("route"),
+        "cases.supervision": lambda g: g["supervision"] or None,
         "cases.unit": lambda g: None if g["unit_id"] is None else f"{g['unit_id']}:{g['bucket']}",
     }
     groups = (
         Case.objects.filter(_in_months("created_at", months))
         .exclude(status=S.MERGED)
         .annotate(m=_month_of("created_at"), a=F("area_id"), bucket=UNIT_BUCKET)
-        .values("m", "a", "status", "category_id", "route", "unit_id", "bucket")
+        .values("m", "a", "status", "category_id", "route", "supervision", "unit_id", "bucket")
         .annotate(n=Count("id"))
         .order_by()
     )
@@ -238,7 +239,10 @@ BLOCKS = {
             "opinions.placement",
         ],
     ),
-    "cases": (_cases, ["cases.status", "cases.category", "cases.route", "cases.unit"]),
+    "cases": (
+        _cases,
+        ["cases.status", "cases.category", "cases.route", "cases.supervision", "cases.unit"],
+    ),
     "closings": (_closings, ["closings"]),
     "ratings": (_ratings, ["ratings"]),
     "events": (_events, ["events"]),
@@ -404,6 +408,7 @@ def _handling(figures, seconds: float, as_of: datetime) -> dict:
         "not_accepted": status[S.NOT_ACCEPTED],
         "resolved": resolved,
         "open": opened - resolved - status[S.NOT_ACCEPTED],
+        "supervised": sum(figures["cases.supervision"].values()),
     }
     timing = {
         "closed": sum(closings.values()),

@@ -33,6 +33,7 @@ from django.db.models.signals import post_delete, post_save
 
 from representatives.units import city_unit_names
 from routing.models import DeadlineLevel, HandlingUnit, Route
+from routing.routes import ROUTE_CODES_ZH, ROUTES, SUPERVISION
 
 RULES_PATH = Path(__file__).resolve().parent / "data" / "classifier_rules.toml"
 TAXONOMY_DIR = Path(__file__).resolve().parent.parent / "representatives" / "data"
@@ -45,20 +46,15 @@ MAX_TOKENS_PER_KEYWORD = 6
 TIERS = ("strong", "normal", "weak")
 # jieba frequency for rule words: high enough that 一段路灯 is cut 一段/路灯, not 一段路/灯.
 WORD_FREQ = 20000
-ROUTE_NAMES_ZH = {
-    "direct": "直办",
-    "assign": "交办",
-    "transfer": "转办",
-    "report": "报办",
-    "supervise": "督办",
-}
+ROUTE_NAMES_ZH = ROUTE_CODES_ZH
 
 
 @dataclass(frozen=True)
 class Suggestion:
     """What the classifier proposes for one text; staff confirm or change it at triage."""
 
-    route: str  # a Route value
+    route: str  # a Route value: the route the case would follow
+    supervise: bool  # supervision (督办) called for, on top of the route
     category: str  # a taxonomy slug
     urgent: bool
     deadline_level: str  # a DeadlineLevel value
@@ -67,6 +63,12 @@ class Suggestion:
     reasons: tuple[str, ...]  # in Chinese, shown to staff
     # For a transfer (or a supervised transfer): candidate department names, best first.
     unit_names: tuple[str, ...] = ()
+
+    @property
+    def code(self) -> str:
+        """The five-way answer of the classifier's contract: ``supervise`` when supervision
+        is called for, else the route."""
+        return SUPERVISION.code if self.supervise else self.route
 
 
 # --- rules -------------------------------------------------------------------------------
@@ -120,7 +122,6 @@ class Rules:
     urgent_rules: list[KeywordRule]
     unit_rules: list[UnitRule]
     taxonomy: dict[str, TaxonomyEntry]
-    route_deadlines: dict[str, str]
     all_keywords: frozenset[str] = field(default_factory=frozenset)
 
 
@@ -147,14 +148,6 @@ def _taxonomy() -> dict[str, TaxonomyEntry]:
             typical_units=units,
         )
     return entries
-
-
-def _route_deadlines() -> dict[str, str]:
-    # The first and the last column only: the free-text "meaning" column holds unquoted commas
-    # in some rows, so DictReader would shift the later columns of those rows.
-    with (TAXONOMY_DIR / "routes.csv").open(encoding="utf-8") as f:
-        rows = list(csv.reader(f))[1:]
-    return {row[0]: row[-1] for row in rows if row}
 
 
 def _words(value, where: str) -> tuple[str, ...]:
@@ -266,7 +259,6 @@ def load_rules(path: Path = RULES_PATH) -> Rules:
         urgent_rules=urgent,
         unit_rules=unit_rules,
         taxonomy=taxonomy,
-        route_deadlines=_route_deadlines(),
     )
     keywords = {w for tiers in categories.values() for ws in tiers.values() for w in ws}
     for rule in matter + supervise + urgent:
@@ -456,11 +448,13 @@ def classify(text: str) -> Suggestion:
 
     route = category = ""
     confidence = 0.0
+    matter = False  # a matter rule (litigation, beyond the city, enquiry) decided the route
     for rule in rules.matter_rules:
         words = matches.words(rule.keywords)
         if not words or matches.words(rule.unless) or fired & set(rule.unless_rules):
             continue
         route, category, confidence = rule.route, rule.category, rule.confidence
+        matter = True
         reasons.append(
             f"分类：{rules.taxonomy[category].name}；"
             + rule.reason.format(words=matches.shown(words))
@@ -478,9 +472,10 @@ def classify(text: str) -> Suggestion:
         route = rules.taxonomy[category].default_route
         reasons.append(f"按分类默认路径：{ROUTE_NAMES_ZH[route]}")
 
-    if route in (Route.ASSIGN, Route.TRANSFER) and supervise_hits:
-        reasons.append(f"改为督办（{ROUTE_NAMES_ZH[route]}的承办单位不变）")
-        route = Route.SUPERVISE
+    supervise = False
+    if supervise_hits and not matter:
+        reasons.append(f"加督办（仍按{ROUTE_NAMES_ZH[route]}办理，承办单位不变）")
+        supervise = True
         confidence = max(confidence, 0.6)
         reasons += [
             rule.reason.format(words=matches.shown(words)) for rule, words in supervise_hits
@@ -495,13 +490,14 @@ def classify(text: str) -> Suggestion:
 
     if urgent:
         level = DeadlineLevel.URGENT
-    elif route == Route.SUPERVISE:
-        level = DeadlineLevel.COMPLEX
+    elif supervise:
+        level = SUPERVISION.level_for(ROUTES[route].default_level)
     else:
-        level = rules.route_deadlines[route]
+        level = ROUTES[route].default_level
     entry = rules.taxonomy[category]
     return Suggestion(
         route=str(route),
+        supervise=supervise,
         category=category,
         urgent=urgent,
         deadline_level=str(level),
@@ -575,30 +571,26 @@ def _street_id(area) -> int | None:
 
 
 def unit_for(suggestion: Suggestion, area) -> HandlingUnit | None:
-    """The handling unit the suggestion points to, for a submission from ``area``.
+    """The handling unit the suggestion's route points to, for a submission from ``area``
+    (supervision does not change it; ``routing.routes`` says which kinds each route uses).
 
-    direct: none (the representative or station answers). assign: the street office or
-    township government of ``area``'s street (none when ``area`` is None, a district or the
-    city). transfer: the first existing department of ``suggestion.unit_names``, else the city
-    government office, which dispatches transfers. report: the higher-level standing
-    committee. supervise: what the category's default route would get. At most one query per
-    process every ``UNIT_CACHE_TTL`` seconds.
+    A route that sends to a street office at triage (assign): the street office or township
+    government of ``area``'s street (none when ``area`` is None, a district or the city). A
+    route whose case a dispatcher forwards (transfer): the first existing unit of
+    ``suggestion.unit_names`` of a kind it may be forwarded to, else the body committee review
+    sends it to (the city government office). Report: the higher-level standing committee.
+    Direct: none. At most one query per process every ``UNIT_CACHE_TTL`` seconds.
     """
-    route = suggestion.route
-    if route == Route.SUPERVISE:
-        route = engine().rules.taxonomy[suggestion.category].default_route
-    if route == Route.DIRECT:
-        return None
+    policy = ROUTES[suggestion.route]
     index = _units()
-    if route == Route.REPORT:
-        return index.by_kind.get(HandlingUnit.Kind.HIGHER_CONGRESS)
-    if route == Route.ASSIGN:
+    if policy.triage_unit_kinds:
         street = _street_id(area)
         return index.by_street.get(street) if street else None
     for name in suggestion.unit_names:
-        if name in index.by_name:
-            return index.by_name[name]
-    return index.by_kind.get(HandlingUnit.Kind.CITY_GOVERNMENT_OFFICE)
+        unit = index.by_name.get(name)
+        if unit is not None and unit.kind in policy.forward_kinds:
+            return unit
+    return index.by_kind.get(policy.after_review) if policy.after_review else None
 
 
 def _forget_units(**kwargs) -> None:

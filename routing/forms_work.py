@@ -18,11 +18,13 @@ from routing.models import (
     DeadlineLevel,
     Route,
 )
+from routing.routes import ROUTES
 from routing.selectors import QUEUES
 from routing.selectors_work import (
     active_units,
     case_by_reference_for_user,
     committee_staff_users,
+    triage_unit_choices,
     workbench_area_choices,
 )
 
@@ -115,7 +117,7 @@ class TriageForm(ServiceForm):
         label=_("Handling unit"),
         queryset=None,
         required=False,
-        help_text=_("Needed for a hand-off and for supervised follow-up."),
+        help_text=_("Needed for a hand-off to a street office or township government."),
     )
     urgent = forms.BooleanField(
         label=_("Urgent (immediate danger, heating, water or gas cut)"), required=False
@@ -125,11 +127,19 @@ class TriageForm(ServiceForm):
         choices=[("", _("By the route (default)")), *DeadlineLevel.choices],
         required=False,
     )
+    supervise = forms.BooleanField(
+        label=_("Supervised follow-up (督办) on top of the route"),
+        required=False,
+        help_text=_(
+            "Safety hazards, wage arrears, many households, repeated or unresolved complaints. "
+            "The case still follows its route."
+        ),
+    )
     supervisor = StaffChoiceField(
         label=_("Supervisor"),
         queryset=None,
         required=False,
-        help_text=_("Only for supervised follow-up."),
+        help_text=_("Needed for supervised follow-up."),
     )
     note = forms.CharField(
         label=_("Note (internal)"),
@@ -140,8 +150,14 @@ class TriageForm(ServiceForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = active_units()
+        self.fields["unit"].queryset = triage_unit_choices()
         self.fields["supervisor"].queryset = committee_staff_users()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("supervise") and not data.get("supervisor"):
+            self.add_error("supervisor", _("A supervised case needs a named supervisor."))
+        return data
 
     @classmethod
     def initial_for(cls, case) -> dict:
@@ -156,15 +172,17 @@ class TriageForm(ServiceForm):
                 or category
             )
         route = suggestion.get("route") or case.route or ""
+        policy = ROUTES.get(route)
         # A transfer's department is the city government office's choice (its forward form
-        # starts at the suggested one); only a hand-off or supervision is sent to a unit here.
-        unit = suggestion.get("unit_id") if route in (Route.ASSIGN, Route.SUPERVISE) else None
+        # starts at the suggested one); only a hand-off is sent to a unit here.
+        unit = suggestion.get("unit_id") if policy and policy.triage_unit_kinds else None
         return {
             "expected_status": case.status,
             "route": route,
             "category": category,
             "unit": unit or case.unit_id,
             "urgent": bool(suggestion.get("urgent")) or case.urgent,
+            "supervise": case.is_supervised or bool(suggestion.get("supervise")),
             "supervisor": case.supervisor_id,
         }
 

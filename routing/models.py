@@ -54,13 +54,34 @@ class HandlingUnit(models.Model):
 
 
 class Route(models.TextChoices):
-    """The five routes of DESIGN section 4 (routes.csv)."""
+    """The routes a case follows (routes.csv); their policies are ``routing.routes.ROUTES``.
+    Supervised follow-up (督办) is not among them: it is ``Case.supervision``, an overlay on
+    any route."""
 
     DIRECT = "direct", _("Direct reply")
     ASSIGN = "assign", _("Hand-off to street/township")
     TRANSFER = "transfer", _("Transfer to a city department")
     REPORT = "report", _("Report upward")
-    SUPERVISE = "supervise", _("Supervised follow-up")
+
+
+class Supervision(models.TextChoices):
+    """Whether a case is supervised (督办), on top of its route."""
+
+    NONE = "", _("Not supervised")
+    # Called for (an overdue escalation, a second dissatisfied rating, a leader's
+    # instruction) and waiting for the committee to name a supervisor: the 待督办 queue.
+    REQUESTED = "requested", _("Waiting for a supervisor")
+    ACTIVE = "active", _("Under supervision")
+
+
+class SupervisionReason(models.TextChoices):
+    """Why a case is supervised (routes.csv, 督办)."""
+
+    RULE = "rule", _("Hazard, wage arrears, many households or repeated complaints")
+    OVERDUE = "overdue", _("Overdue")
+    DISSATISFIED_AGAIN = "dissatisfied_again", _("Second dissatisfied rating")
+    INSTRUCTION = "instruction", _("Leader's instruction")
+    STAFF = "staff", _("Committee staff's decision")
 
 
 class Category(models.Model):
@@ -183,6 +204,14 @@ class Case(models.Model):
     acknowledge_by = models.DateTimeField(_("acknowledge by"), null=True, blank=True)
     resolve_by = models.DateTimeField(_("resolve by"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    # Supervision (督办): an overlay on the route, never a route of its own.
+    supervision = models.CharField(
+        _("supervision"), max_length=10, choices=Supervision, blank=True, editable=False
+    )
+    supervision_reason = models.CharField(
+        _("supervised because"), max_length=20, choices=SupervisionReason, blank=True
+    )
+    supervised_since = models.DateTimeField(_("supervised since"), null=True, blank=True)
     supervisor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("supervisor"),
@@ -225,6 +254,26 @@ class Case(models.Model):
             models.CheckConstraint(
                 condition=Q(route="") | Q(route__in=Route.values), name="case_route_valid"
             ),
+            # Requested: a reason and a time, no supervisor yet; active: all three.
+            models.CheckConstraint(
+                condition=Q(
+                    supervision="",
+                    supervision_reason="",
+                    supervised_since__isnull=True,
+                    supervisor__isnull=True,
+                )
+                | Q(
+                    supervision="requested",
+                    supervised_since__isnull=False,
+                    supervisor__isnull=True,
+                )
+                | Q(supervision="active", supervised_since__isnull=False, supervisor__isnull=False),
+                name="case_supervision_consistent",
+            ),
+            models.CheckConstraint(
+                condition=Q(supervision="") | ~Q(supervision_reason=""),
+                name="case_supervision_has_reason",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "created_at"], name="case_status_created"),
@@ -251,7 +300,7 @@ class Case(models.Model):
             # (PostgreSQL covers the columns the counts read; docs/benchmarks.md).
             models.Index(
                 fields=["area"],
-                include=["id", "status", "resolve_by", "supervisor"],
+                include=["id", "status", "resolve_by", "supervision"],
                 name="case_open_by_area",
                 condition=Q(status__in=sorted(OPEN_STATUSES)),
             ),
@@ -271,6 +320,11 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_supervised(self) -> bool:
+        """Supervision called for or under way (督办), whatever the route."""
+        return bool(self.supervision)
 
     def is_overdue(self, now=None) -> bool:
         from django.utils import timezone
@@ -414,13 +468,21 @@ class ClassificationDecision(models.Model):
     suggested_unit = models.CharField(max_length=100, blank=True)
     suggested_urgent = models.BooleanField(default=False)
     route = models.CharField(max_length=12, choices=Route)
+    supervise = models.BooleanField(
+        default=False, help_text="Staff put the case under supervision."
+    )
+    suggested_supervise = models.BooleanField(default=False)
     category = models.ForeignKey(Category, null=True, on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey(
         HandlingUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     urgent = models.BooleanField(default=False)
     deadline_level = models.CharField(max_length=12, choices=DeadlineLevel)
-    changed = models.BooleanField(help_text="Staff changed the suggested route or category.")
+    changed = models.BooleanField(
+        help_text="Staff changed the suggested route, supervision or category."
+    )
+    # The classifier model whose suggestion staff saw (None: the rules alone).
+    model_version = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -650,3 +712,35 @@ class DeadlineAction(models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.deadline} {self.action}"
+
+
+class ClassifierModel(models.Model):
+    """A version of the classifier's learned model (docs/classifier.md): trained from the
+    staff's decisions and the labelled corpora, with its cross-validated accuracy. The newest
+    is the one ``classify`` uses; the rules stay on top of it."""
+
+    created_at = models.DateTimeField(_("trained"), auto_now_add=True)
+    examples = models.PositiveIntegerField(_("examples"))
+    decisions = models.PositiveIntegerField(_("staff decisions"))
+    # The newest decision it learned from: the nightly task retrains only after enough newer.
+    last_decision_id = models.PositiveIntegerField(default=0)
+    route_accuracy_cv = models.FloatField(_("route accuracy (cross-validated)"))
+    category_accuracy_cv = models.FloatField(_("category accuracy (cross-validated)"))
+    # Per route: precision, recall and support, cross-validated; the confusion table.
+    report = models.JSONField(default=dict)
+    library = models.CharField(max_length=50)
+    seconds = models.FloatField(_("training time (s)"))
+    # The fitted model, serialised (routing.classifier.learned); read once per process.
+    blob = models.BinaryField(editable=False)
+
+    class Meta:
+        verbose_name = _("classifier model")
+        verbose_name_plural = _("classifier models")
+        ordering = ["-pk"]
+
+    def __str__(self):
+        return f"v{self.pk}"
+
+    @property
+    def version(self) -> int:
+        return self.pk

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from representatives.models import Role
-from routing.models import OPEN_STATUSES, Case, CaseStatus, ExtensionRequest
+from routing.models import OPEN_STATUSES, Case, CaseStatus, ExtensionRequest, Supervision
 
 
 def submission_ids_without_case(*, limit: int = 500) -> list[int]:
@@ -80,7 +80,10 @@ QUEUES = {
     "due_soon": lambda now: Q(
         status__in=OPEN_STATUSES, resolve_by__gte=now, resolve_by__lt=now + timedelta(days=3)
     ),
-    "supervised": lambda now: Q(status__in=OPEN_STATUSES, supervisor__isnull=False),
+    # 待督办: supervision called for (overdue, a second dissatisfied rating, a leader's
+    # instruction), no supervisor named yet.
+    "to_supervise": lambda now: Q(status__in=OPEN_STATUSES, supervision=Supervision.REQUESTED),
+    "supervised": lambda now: Q(status__in=OPEN_STATUSES, supervision=Supervision.ACTIVE),
     "returned": lambda now: Q(status=CaseStatus.RETURNED),
     "awaiting_rating": lambda now: Q(status=CaseStatus.REPLIED),
     "extensions": lambda now: Exists(

@@ -17,9 +17,8 @@ from routing.models import (
     ExtensionRequest,
     HandlingUnit,
     ReplyTemplate,
-    Route,
-    UnitKind,
 )
+from routing.routes import ROUTES, Action, Body
 from routing.selectors import case_scope, get_case_for_user_or_404
 
 # The desk's tabs: key → the statuses it lists. Order is the order of the tabs.
@@ -28,13 +27,15 @@ DESK_TABS: dict[str, tuple[str, ...]] = {
     "in_progress": (CaseStatus.IN_PROGRESS,),
     "reported": (CaseStatus.RESPONDED,),
 }
-# Where the city government office sends a transferred case on (case_forward accepts these).
-FORWARD_KINDS = (
-    UnitKind.CITY_DEPARTMENT,
-    UnitKind.SUPERVISORY_COMMISSION,
-    UnitKind.COURT,
-    UnitKind.PROCURATORATE,
-)
+# Where a dispatching office sends a case on (case_forward accepts these).
+FORWARD_KINDS = sorted(set().union(*(p.forward_kinds for p in ROUTES.values())))
+# The routes a representative or station answers directly, and at which status.
+DIRECT_REPLY_AT = [
+    (p.route, s.status)
+    for p in ROUTES.values()
+    for s in p.steps
+    if s.action == Action.DIRECT_REPLY and s.body == Body.RESPONDER
+]
 
 
 def unit_official_or_404(user):
@@ -165,7 +166,8 @@ def direct_reply_cases_for_user(user, *, limit: int = 50) -> QuerySet:
     if scope is None or official.role not in (Role.REPRESENTATIVE, Role.STATION_STAFF):
         return Case.objects.none()
     return (
-        Case.objects.filter(scope, route=Route.DIRECT, status=CaseStatus.TRIAGED)
+        Case.objects.filter(scope)
+        .filter(_awaiting_direct_reply())
         .select_related("area")
         .only("pk", "status", "summary", "resolve_by", "created_at", "area__name")
         .order_by("resolve_by", "created_at", "pk")[:limit]
@@ -178,8 +180,15 @@ def get_direct_case_or_404(user, case_id: int) -> Case:
     return get_case_for_user_or_404(user, case_id)
 
 
+def _awaiting_direct_reply() -> Q:
+    condition = Q(pk__in=[])
+    for route, status in DIRECT_REPLY_AT:
+        condition |= Q(route=route, status=status)
+    return condition
+
+
 def case_awaits_direct_reply(case: Case) -> bool:
-    return case.route == Route.DIRECT and case.status == CaseStatus.TRIAGED
+    return (case.route, case.status) in DIRECT_REPLY_AT
 
 
 def reply_template_list() -> list[ReplyTemplate]:

@@ -25,10 +25,11 @@ from routing.models import (
     MeetingDecision,
     Notification,
     ProgressMeeting,
-    Route,
+    Supervision,
     SupervisionMilestone,
     UpwardReport,
 )
+from routing.routes import ROUTES, SUPERVISION
 from routing.selectors import case_list_for_user, case_scope
 
 # What a list row shows; ``.only`` keeps the wide text columns (search_text, suggestion) out
@@ -112,8 +113,10 @@ def case_staff_detail(case: Case) -> dict:
         .order_by("-created_at")
     )
     suggestion = dict(case.suggestion or {})
-    if suggestion.get("route") in Route.values:
-        suggestion["route_label"] = Route(suggestion["route"]).label
+    if suggestion.get("route") in ROUTES:
+        suggestion["route_label"] = ROUTES[suggestion["route"]].label
+    if suggestion.get("supervise"):
+        suggestion["supervise_label"] = SUPERVISION.label
     if suggestion.get("deadline_level") in DeadlineLevel.values:
         suggestion["deadline_level_label"] = DeadlineLevel(suggestion["deadline_level"]).label
     if suggestion.get("confidence") is not None:
@@ -153,6 +156,12 @@ def active_units() -> QuerySet:
     return HandlingUnit.objects.filter(is_active=True).only("pk", "name", "kind")
 
 
+def triage_unit_choices() -> QuerySet:
+    """The units triage may send a case to on some route (street offices and townships)."""
+    kinds = set().union(*(p.triage_unit_kinds for p in ROUTES.values()))
+    return active_units().filter(kind__in=kinds).order_by("name")
+
+
 REFERENCE = re.compile(r"^\s*(?:C-?)?0*(\d{1,12})\s*$", re.IGNORECASE)
 
 
@@ -187,7 +196,7 @@ def cases_for_bulk_triage(user, ids) -> tuple[list[Case], dict, dict]:
     cases = list(
         cases_in_scope(user, ids)
         .filter(status__in=TRIAGE_STATUSES)
-        .only("pk", "status", "suggestion", "route")
+        .only("pk", "status", "suggestion", "route", "supervision")
         .order_by("pk")
     )
     slugs = {c.suggestion.get("category") for c in cases if c.suggestion.get("category")}
@@ -204,7 +213,7 @@ def meeting_candidates(user, *, extra_ids=(), limit: int = 40) -> list[Case]:
     if scope is None:
         return []
     now = timezone.now()
-    stuck = Q(status__in=OPEN_STATUSES) & (Q(resolve_by__lt=now) | Q(supervisor__isnull=False))
+    stuck = Q(status__in=OPEN_STATUSES) & (Q(resolve_by__lt=now) | ~Q(supervision=Supervision.NONE))
     picked = Q(pk__in=list(extra_ids))
     return list(
         Case.objects.filter(scope)

@@ -23,7 +23,8 @@ from routing.forms_desk import (
     ResultForm,
     ReturnForm,
 )
-from routing.models import CaseStatus, UnitKind
+from routing.models import CaseStatus
+from routing.routes import Action, holder_body, policy_for
 from routing.selectors_desk import (
     DESK_TABS,
     case_awaits_direct_reply,
@@ -91,15 +92,20 @@ def desk(request):
     )
 
 
+# Shown after the progress note: what a unit does less often.
+LATER_STEPS = (Action.EXTEND, Action.RETURN)
+
+
 def _case_page(request, case, *, failed=None, status=200):
-    """The case as the unit sees it, with the actions its status allows; ``failed`` is the
-    bound form of a refused action, shown as typed."""
-    is_office = case.unit is not None and case.unit.kind == UnitKind.CITY_GOVERNMENT_OFFICE
-    open_here = case.status in (S.DISPATCHED, S.IN_PROGRESS)
+    """The case as the unit sees it, with the steps its route opens for the body that holds it
+    (the city government office forwards, a unit accepts and reports); ``failed`` is the bound
+    form of a refused action, shown as typed."""
+    policy = policy_for(case)
+    actions = policy.actions_at(case.status, holder_body(case)) if policy else []
     forms = {
         "accept_form": AcceptForm(),
         "forward_form": ForwardForm(initial={"unit": (case.suggestion or {}).get("unit_id")})
-        if is_office and case.status == S.DISPATCHED
+        if Action.FORWARD in actions
         else None,
         "return_form": ReturnForm(initial={"expected_status": case.status}),
         "progress_form": ProgressForm(),
@@ -116,13 +122,10 @@ def _case_page(request, case, *, failed=None, status=200):
             "is_overdue": case.is_overdue(),
             "submissions": case_submissions_without_contact(case),
             "timeline": case_desk_timeline(case),
-            "pending_extension": pending_extension(case) if open_here else None,
-            "can_accept": case.status == S.DISPATCHED and not is_office,
-            "can_forward": case.status == S.DISPATCHED and is_office,
-            "can_return": open_here,
-            "can_extend": open_here,
+            "pending_extension": pending_extension(case) if Action.EXTEND in actions else None,
+            "steps": [f"routing/desk/actions/{a}.html" for a in actions if a not in LATER_STEPS],
+            "later_steps": [f"routing/desk/actions/{a}.html" for a in actions if a in LATER_STEPS],
             "can_progress": case.status in (S.IN_PROGRESS, S.RESPONDED),
-            "can_respond": case.status == S.IN_PROGRESS,
             "failed_form": failed,
             **forms,
         },

@@ -47,10 +47,12 @@ from routing.models import (
     CaseStatus,
     DeadlineLevel,
     ExtensionRequest,
-    Route,
+    Supervision,
     SupervisionMilestone,
+    UnitKind,
 )
 from routing.notify_backends import staff_notice
+from routing.routes import ROUTES, Action, Body, policy_for
 from routing.selectors import QUEUES, get_case_for_user_or_404, queue_counts
 from routing.selectors_work import (
     case_staff_detail,
@@ -93,6 +95,7 @@ QUEUE_LABELS = {
     "to_verify": gettext_lazy("To verify"),
     "overdue": gettext_lazy("Overdue"),
     "due_soon": gettext_lazy("Due within 3 days"),
+    "to_supervise": gettext_lazy("To supervise"),
     "supervised": gettext_lazy("Supervised"),
     "returned": gettext_lazy("Returned"),
     "awaiting_rating": gettext_lazy("Waiting for rating"),
@@ -160,20 +163,22 @@ def _bulk_skip_reason(case, categories, units) -> tuple[str, dict]:
     """Why a case's suggestion cannot be accepted as it stands ("" when it can), and the
     arguments for ``case_triage``."""
     suggestion = case.suggestion or {}
-    route = suggestion.get("route")
+    policy = ROUTES.get(suggestion.get("route"))
     category = categories.get(suggestion.get("category"))
     unit = units.get(suggestion.get("unit_id"))
-    if route not in Route.values or category is None:
+    if policy is None or category is None:
         return _("there is no complete suggestion"), {}
-    if route in (Route.ASSIGN, Route.SUPERVISE) and unit is None:
+    if suggestion.get("needs_review"):
+        return _("the classifier is not sure"), {}
+    if policy.triage_unit_kinds and unit is None:
         return _("the suggestion names no handling unit"), {}
-    if route == Route.SUPERVISE:
+    if suggestion.get("supervise") or case.is_supervised:
         return _("a supervised case needs a named supervisor"), {}
     level = suggestion.get("deadline_level") or ""
     return "", {
-        "route": route,
+        "route": policy.route,
         "category": category,
-        "unit": unit,
+        "unit": unit if policy.triage_unit_kinds else None,
         "urgent": bool(suggestion.get("urgent")),
         "deadline_level": level if level in DeadlineLevel.values else "",
     }
@@ -256,24 +261,23 @@ def _case_and_official(request, pk):
 
 def _case_page(request, case, *, failed=None, status=200):
     """Everything about the case, with the actions its status allows; ``failed`` is the bound
-    form of a refused action, shown as typed."""
+    form of a refused action, shown as typed. The route's own steps (review, the upward
+    report, verification) come from its policy; supervision and the rest are open on every
+    route."""
     detail = case_staff_detail(case)
     is_open = case.is_open
     upward = detail["upward_report"]
+    policy = policy_for(case)
+    steps = policy.actions_at(case.status, Body.COMMITTEE) if policy else []
+    if Action.RECORD_UPWARD_REPLY in steps and (upward is None or upward.reply):
+        steps.remove(Action.RECORD_UPWARD_REPLY)
     allowed = {
         "can_triage": case.status in TRIAGE_STATUSES,
-        "can_review": case.status == S.UNDER_REVIEW,
-        "can_verify": case.status == S.RESPONDED,
         "can_supervise": is_open,
-        "has_plan": is_open and case.supervisor_id is not None,
+        "has_plan": is_open and case.supervision == Supervision.ACTIVE,
         "can_progress": is_open,
         "can_merge": case.status in TRIAGE_STATUSES or case.status == S.TRIAGED,
         "can_not_accept": case.status in TRIAGE_STATUSES or case.status == S.TRIAGED,
-        "can_report_upward": case.route == Route.REPORT and case.status == S.DISPATCHED,
-        "can_record_upward_reply": case.route == Route.REPORT
-        and case.status == S.IN_PROGRESS
-        and upward is not None
-        and not upward.reply,
     }
     result = detail["result_event"]
     forms = {
@@ -296,7 +300,12 @@ def _case_page(request, case, *, failed=None, status=200):
         "progress_form": ProgressForm(),
         "merge_form": MergeForm(user=request.user),
         "not_accept_form": NotAcceptForm(),
-        "upward_form": ReportUpwardForm(initial=_upward_initial(case)),
+        "upward_form": ReportUpwardForm(
+            initial={
+                "body": case.unit.name if case.unit else "",
+                "reported_on": timezone.localdate(),
+            }
+        ),
         "upward_reply_form": UpwardReplyForm(initial={"replied_on": timezone.localdate()}),
     }
     if failed is not None:
@@ -306,6 +315,11 @@ def _case_page(request, case, *, failed=None, status=200):
         "routing/work/case.html",
         {
             "case": case,
+            "policy": policy,
+            "sent_on_to": UnitKind(policy.after_review).label
+            if policy and policy.after_review
+            else "",
+            "steps": [f"routing/work/actions/{step}.html" for step in steps],
             "is_overdue": case.is_overdue(),
             "failed_form": failed,
             "committee_name": committee_public_name(),
@@ -317,15 +331,6 @@ def _case_page(request, case, *, failed=None, status=200):
         },
         status=status,
     )
-
-
-def _upward_initial(case) -> dict:
-    if case.route != Route.REPORT or case.status != S.DISPATCHED:
-        return {}
-    return {
-        "body": case.unit.name if case.unit else "",
-        "reported_on": timezone.localdate(),
-    }
 
 
 @login_required
@@ -397,6 +402,7 @@ def case_triage_view(request, pk):
             unit=d["unit"],
             urgent=d["urgent"],
             deadline_level=d["deadline_level"],
+            supervise=d["supervise"],
             supervisor=d["supervisor"],
             note=d["note"],
             expected_status=d["expected_status"],

@@ -1,16 +1,15 @@
 """The resident's rating of a reply (回访), and reopening when not satisfied (重办)."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from feedback.models import Rating, Satisfaction, Submission
-from routing.models import CaseEvent, CaseStatus
+from routing.models import CaseEvent, CaseStatus, SupervisionReason
+from routing.services.supervision import case_supervision_request
 from routing.services.transition import case_transition
-from routing.services.workflow import case_suggest_supervision
-
-# Shown to staff beside the classifier's reasons, which are Chinese data (routing/data).
-SECOND_DISSATISFIED_REASON = "第二次不满意：建议督办"
 
 
 @transaction.atomic
@@ -44,8 +43,13 @@ def case_rate(*, submission: Submission, value: str, comment: str = "") -> Ratin
         value == Satisfaction.DISSATISFIED
         and case.ratings.filter(value=Satisfaction.DISSATISFIED).exclude(pk=rating.pk).exists()
     ):
-        # A second dissatisfied rating: staff are advised to supervise the redo (DESIGN 4).
-        case_suggest_supervision(case_id=case.pk, reason=SECOND_DISSATISFIED_REASON)
+        # A second dissatisfied rating: the redo is supervised (DESIGN 4); the committee names
+        # the supervisor from its 待督办 queue or at triage.
+        with translation.override(settings.LANGUAGE_CODE):
+            note = str(SupervisionReason.DISSATISFIED_AGAIN.label)
+        case_supervision_request(
+            case_id=case.pk, reason=SupervisionReason.DISSATISFIED_AGAIN, note=note
+        )
     # The public event says only what happened (the rating value, rendered in each reader's
     # language); the comment is the resident's own words and stays on the rating, for staff.
     case_transition(

@@ -17,7 +17,15 @@ from reports import metrics
 from reports.models import Briefing, BriefingVersion, Instruction
 from reports.periods import Period
 from reports.topics import hot_topics
-from routing.models import OPEN_STATUSES, Case, CaseEvent, CaseStatus, Route
+from routing.models import (
+    OPEN_STATUSES,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Supervision,
+    SupervisionReason,
+)
+from routing.services.supervision import case_supervision_request
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +43,7 @@ def _case_row(case: Case) -> dict:
         "street": case.area.street.name if case.area.street_id else case.area.name,
         "category": case.category.name if case.category_id else "",
         "route": case.get_route_display() if case.route else "",
+        "supervised": case.is_supervised,
         "status": case.get_status_display(),
         "unit": case.unit.name if case.unit_id else "",
         "summary": redact_numbers(case.summary),
@@ -72,7 +81,7 @@ def _proposals(period: Period, area, at: datetime) -> dict:
             status__in=[CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS],
             resolve_by__lt=at,
         )
-        .exclude(route=Route.SUPERVISE)
+        .filter(supervision=Supervision.NONE)
         .order_by("resolve_by")[:20]
     )
     supervision = [{**_case_row(c), "days_overdue": (at - c.resolve_by).days} for c in overdue]
@@ -274,10 +283,9 @@ def instruction_create(
     supervise: bool = False,
 ) -> Instruction:
     """A leader's instruction on an issued briefing (or one of its items) or on a case. On an
-    open case it may ask for supervision: the case's suggestion becomes 督办 with the
-    instruction as the reason, and the committee names a supervisor from its queue."""
-    from routing.services.workflow import case_suggest_supervision
-
+    open case it may ask for supervision: the case waits in the workbench's 待督办 queue
+    (whatever its route and whoever holds it), the committee staff of its area are told, and
+    they name a supervisor."""
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write the instruction.")})
@@ -287,16 +295,14 @@ def instruction_create(
         instruction = Instruction.objects.create(
             author=author, text=text, version=version, case=case, item=item, supervise=supervise
         )
-        if case is not None:
-            CaseEvent.objects.create(
-                case=case,
-                kind=CaseEvent.Kind.FOLLOW_UP,
-                actor=author,
-                note=_("Leader's instruction: %(text)s") % {"text": text},
-            )
+        note = _("Leader's instruction: %(text)s") % {"text": text}
         if supervise:
-            case_suggest_supervision(
-                case_id=case.pk, reason=_("Leader's instruction: %(text)s") % {"text": text}
+            case_supervision_request(
+                case_id=case.pk, reason=SupervisionReason.INSTRUCTION, actor=author, note=note
+            )
+        elif case is not None:
+            CaseEvent.objects.create(
+                case=case, kind=CaseEvent.Kind.FOLLOW_UP, actor=author, note=note
             )
     return instruction
 

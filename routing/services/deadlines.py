@@ -11,8 +11,9 @@ For a case held by its handling unit (sent to it, or in progress), at the time `
 - ``overdue``: the case is still open a full working day after its resolution deadline, or
   was not accepted by its acknowledgement deadline; the unit and the committee are told.
 - ``escalated``: still open ``DEADLINE_ESCALATE_AFTER_WORKING_DAYS`` working days after the
-  resolution deadline (default 5): the route becomes supervised follow-up (the unit stays),
-  and the committee is told to name a supervisor.
+  resolution deadline (default 5): supervision is requested (the route and the unit stay;
+  the case waits in the workbench's 待督办 queue), and the committee is told to name a
+  supervisor. A case already supervised is not escalated.
 
 Each action is a ``DeadlineAction`` row and an event in the case log.
 """
@@ -33,7 +34,8 @@ from routing.models import (
     CaseStatus,
     DeadlineAction,
     Notification,
-    Route,
+    Supervision,
+    SupervisionReason,
 )
 from routing.services.officials import committee_public_name
 from routing.workdays import add_working_days, end_of_working_day, working_days_before
@@ -101,7 +103,7 @@ def _candidates(deadline: str, action: str, window: Window) -> QuerySet:
     elif action == A.OVERDUE:
         qs = held.filter(resolve_by__lte=window.overdue_before)
     else:
-        qs = held.filter(resolve_by__lte=window.escalate_before).exclude(route=Route.SUPERVISE)
+        qs = held.filter(resolve_by__lte=window.escalate_before, supervision=Supervision.NONE)
     done = DeadlineAction.objects.filter(
         case=OuterRef("pk"), deadline=deadline, action=action, deadline_at=OuterRef(field)
     )
@@ -269,5 +271,11 @@ def deadline_sweep(*, now: datetime | None = None, dry_run: bool = False) -> dic
             _log(deadline, action, window, sweep)
             _tell(deadline, action, window, sweep)
             if action == A.ESCALATED:
-                _acted(deadline, action, sweep).update(route=Route.SUPERVISE, updated_at=window.now)
+                # Not over a supervision staff started since the candidates were read.
+                _acted(deadline, action, sweep).filter(supervision=Supervision.NONE).update(
+                    supervision=Supervision.REQUESTED,
+                    supervision_reason=SupervisionReason.OVERDUE,
+                    supervised_since=window.now,
+                    updated_at=window.now,
+                )
     return counts

@@ -74,7 +74,9 @@ from routing.models import (
     HandlingUnit,
     Notification,
     Route,
+    Supervision,
     SupervisionMilestone,
+    SupervisionReason,
     UnitKind,
     UpwardReport,
 )
@@ -498,6 +500,7 @@ class Classifier:
         unit = self._units[key]
         return {
             "route": s.route,
+            "supervise": s.supervise,
             "category": s.category,
             "urgent": s.urgent,
             "deadline_level": s.deadline_level,
@@ -739,8 +742,7 @@ class Planner:
         ):
             category = slug
             route = net.categories[slug].default_route
-            if s.get("route") == Route.SUPERVISE:
-                route = Route.SUPERVISE
+        supervise = bool(s.get("supervise"))
         if route == Route.DIRECT and plan.site is None and plan.representative is None:
             route = Route.ASSIGN
         urgent = bool(s.get("urgent"))
@@ -748,20 +750,19 @@ class Planner:
         if level not in DeadlineLevel.values:
             level = ""  # staff pick a real level where the suggestion has none
         unit = None
-        if route in (Route.ASSIGN, Route.SUPERVISE):
+        if route == Route.ASSIGN:
             suggested = net.units.get(s.get("unit_id"))
-            if suggested is not None and suggested.kind == UnitKind.CITY_GOVERNMENT_OFFICE:
-                suggested = None
             unit = suggested or net.street_office_of.get(plan.area.street_id)
-            if route == Route.ASSIGN and (
-                unit is None
-                or unit.kind not in (UnitKind.STREET_OFFICE, UnitKind.TOWNSHIP_GOVERNMENT)
+            if unit is None or unit.kind not in (
+                UnitKind.STREET_OFFICE,
+                UnitKind.TOWNSHIP_GOVERNMENT,
             ):
                 unit = net.street_office_of.get(plan.area.street_id)
             if unit is None:
                 route, unit = Route.TRANSFER, None
         return {
             "route": route,
+            "supervise": supervise,
             "category": category,
             "unit_id": unit.pk if unit else None,
             "urgent": urgent,
@@ -799,7 +800,7 @@ class Planner:
             outcome = "replied" if outcome == "responded" else "triaged"
         if route == Route.DIRECT and outcome in ("overdue", "returned", "closed_bounced"):
             outcome = "closed" if outcome != "overdue" else "triaged"
-        if route in (Route.ASSIGN, Route.SUPERVISE) and outcome in ("under_review", "triaged"):
+        if route == Route.ASSIGN and outcome in ("under_review", "triaged"):
             outcome = "dispatched"
         if route in (Route.TRANSFER, Route.REPORT) and outcome == "triaged":
             outcome = "under_review"
@@ -874,7 +875,7 @@ class Planner:
                     add("upward_reply", (200, 1200), reply=rng.choice(RESULTS))
                 else:
                     add("accept", (1, 30))
-                    if route == Route.SUPERVISE:
+                    if decision["supervise"]:
                         first_milestone = milestones[0]
                         for k, title in enumerate(MILESTONES):
                             add("milestone_add", (0.2, 2), title=title, due_days=3 + 4 * k)
@@ -895,7 +896,7 @@ class Planner:
                         return
                     for _n in range(rng.choice([0, 1, 1, 2])):
                         add("progress", (6, 72), note=rng.choice(PROGRESS_NOTES), public=True)
-                    if route == Route.SUPERVISE:
+                    if decision["supervise"]:
                         add("milestone_done", (2, 24), milestone=first_milestone)
                         add("follow_up", (2, 24), note="督办人员到现场查看整改进度。")
                     add("respond", (12, 120), result=rng.choice(RESULTS))
@@ -973,7 +974,10 @@ class Planner:
         for i, step in enumerate(plan.steps):
             if step.verb == "triage":
                 level = step.args["level"] or _default_level(
-                    step.args["route"], step.args["urgent"], reopened=step.args.get("reopened")
+                    step.args["route"],
+                    step.args["urgent"],
+                    reopened=step.args.get("reopened"),
+                    supervised=step.args["supervise"],
                 )
                 resolve_by = cached_deadlines(level, step.at)[1]
             elif step.verb == "ext_request" and (resolve_by is None or step.at >= resolve_by):
@@ -1009,13 +1013,13 @@ class Planner:
         rng = self.rng
         triage = [s for s in plan.steps if s.verb == "triage"][-1]
         level = triage.args["level"] or _default_level(
-            triage.args["route"], triage.args["urgent"], reopened=False
+            triage.args["route"], triage.args["urgent"], reopened=False, supervised=False
         )
         _ack, resolve_by = cached_deadlines(level, triage.at)
         at = resolve_by + timedelta(days=rng.uniform(1, 6))
         if (
             rng.random() < 0.4
-            and triage.args["route"] != Route.SUPERVISE
+            and not triage.args["supervise"]
             and at < self.now - timedelta(days=1)
         ):
             plan.steps.append(Step(at, "supervise", {"reason": ESCALATION_REASON}))
@@ -1032,11 +1036,12 @@ class Planner:
 HOUR_WEIGHTS = [1, 1, 1, 1, 1, 1, 2, 4, 6, 9, 10, 10, 8, 7, 8, 9, 9, 9, 8, 9, 10, 9, 6, 3]
 
 
-def _default_level(route: str, urgent: bool, *, reopened: bool) -> str:
+def _default_level(route: str, urgent: bool, *, reopened: bool, supervised: bool) -> str:
     """As ``routing.services.workflow._default_level``."""
+    from routing.routes import ROUTES
     from routing.services.workflow import _default_level as default
 
-    return default(route, urgent, reopened=reopened)
+    return default(ROUTES[route], urgent, reopened=bool(reopened), supervised=supervised)
 
 
 def _milestone_due(at: datetime, days: int) -> date:
@@ -1201,11 +1206,13 @@ class _CaseSim:
         self._move(S.DISPATCHED, actor=actor, public_actor=unit.name, public=True)
 
     # -- the verbs ----------------------------------------------------------------------------
-    def triage(self, *, route, category, unit_id, urgent, level, reopened=False):
+    def triage(self, *, route, supervise, category, unit_id, urgent, level, reopened=False):
         net, case = self.net, self.case
         actor = net.committee
         unit = net.units.get(unit_id) if unit_id else None
-        level = level or _default_level(route, urgent, reopened=case.status == S.REOPENED)
+        level = level or _default_level(
+            route, urgent, reopened=case.status == S.REOPENED, supervised=supervise
+        )
         s = case.suggestion or {}
         category_obj = net.categories[category]
         self.decisions.append(
@@ -1213,15 +1220,18 @@ class _CaseSim:
                 actor_id=actor.pk,
                 text=case.summary,
                 suggested_route=s.get("route", ""),
+                suggested_supervise=bool(s.get("supervise")),
                 suggested_category=s.get("category", ""),
                 suggested_unit=s.get("unit") or "",
                 suggested_urgent=bool(s.get("urgent")),
                 route=route,
+                supervise=supervise,
                 category_id=category_obj.pk,
                 unit_id=unit.pk if unit else None,
                 urgent=urgent,
                 deadline_level=level,
-                changed=(s.get("route"), s.get("category")) != (route, category),
+                changed=(s.get("route"), bool(s.get("supervise")), s.get("category"))
+                != (route, supervise, category),
                 created_at=self._at,
             )
         )
@@ -1236,10 +1246,12 @@ class _CaseSim:
             deadline_level=level,
             acknowledge_by=ack,
             resolve_by=resolve,
-            supervisor_id=net.supervisor.pk if route == Route.SUPERVISE else None,
-            unit_id=unit.pk if unit and route in (Route.ASSIGN, Route.SUPERVISE) else None,
+            unit_id=unit.pk if unit and route == Route.ASSIGN else None,
         )
-        if route in (Route.ASSIGN, Route.SUPERVISE):
+        if supervise and not case.supervision:
+            self._supervision_start(actor, SupervisionReason.RULE)
+            self._supervisor_named(actor)
+        if route == Route.ASSIGN:
             self._dispatch(unit, actor)
         elif route in (Route.TRANSFER, Route.REPORT):
             self._move(S.UNDER_REVIEW, actor=actor)
@@ -1396,13 +1408,22 @@ class _CaseSim:
             ),
         )
 
+    def _supervision_start(self, actor, reason):
+        """As ``routing.services.supervision.supervision_start``."""
+        self.case.supervision = Supervision.ACTIVE
+        self.case.supervision_reason = reason
+        self.case.supervised_since = self._at
+        self.case.supervisor_id = self.net.supervisor.pk
+        self._event(K.SUPERVISION, actor=actor, public=True, public_actor=_("Standing committee"))
+
     def supervise(self, *, reason):
         actor = self.net.committee
-        self.case.supervisor_id = self.net.supervisor.pk
-        if self.case.route:
-            self.case.route = Route.SUPERVISE
-        self._event(K.SUPERVISION, actor=actor, public=True, public_actor=_("Standing committee"))
+        self._supervision_start(actor, SupervisionReason.STAFF)
         self._event(K.SUPERVISION, actor=actor, note=reason)
+
+    def _supervisor_named(self, actor):
+        name = self.net.supervisor.get_full_name() or self.net.supervisor.get_username()
+        self._event(K.SUPERVISION, actor=actor, note=_("Supervisor: %(name)s") % {"name": name})
 
     def milestone_add(self, *, title, due_on):
         self.milestones.append(SupervisionMilestone(title=title, due_on=due_on))
@@ -1729,7 +1750,8 @@ def demo_cases_through_services(plans, *, network=None, log=None) -> DemoResult:
                     unit=unit,
                     urgent=args["urgent"],
                     deadline_level=args["level"],
-                    supervisor=supervisor if args["route"] == Route.SUPERVISE else None,
+                    supervise=args["supervise"],
+                    supervisor=supervisor if args["supervise"] else None,
                 )
                 decision = obj.decisions.order_by("-pk").first()
                 stamps[(ClassificationDecision, decision.pk, "created_at")] = step.at

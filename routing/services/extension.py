@@ -7,14 +7,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from routing.models import CaseEvent, CaseStatus, ExtensionRequest
+from routing.models import CaseEvent, ExtensionRequest
+from routing.routes import Action, holder_body, policy_for
 from routing.services.officials import (
     committee_public_name,
     committee_staff_for,
     notify_users,
     unit_staff_for,
 )
-from routing.services.workflow import _locked
+from routing.services.transition import case_lock
 from routing.workdays import end_of_working_day
 
 
@@ -22,9 +23,11 @@ from routing.workdays import end_of_working_day
 def extension_request_create(
     *, case_id: int, actor, unit, reason: str, new_resolve_by: date
 ) -> ExtensionRequest:
-    case = _locked(case_id)
+    case = case_lock(case_id)
+    policy = policy_for(case)
     if (
-        case.status not in (CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS)
+        policy is None
+        or not policy.allows(Action.EXTEND, case.status, holder_body(case))
         or case.unit_id != unit.pk
     ):
         raise ValidationError(_("Only the unit handling an open case can ask for more time."))
@@ -65,7 +68,7 @@ def extension_request_decide(
         raise ValidationError(_("This request has already been decided."))
     if not approve and not note.strip():
         raise ValidationError({"note": _("Say why the extension is refused.")})
-    case = _locked(request.case_id)
+    case = case_lock(request.case_id)
     request.state = ExtensionRequest.State.APPROVED if approve else ExtensionRequest.State.REFUSED
     request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), note
     request.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])

@@ -77,6 +77,7 @@ def case_suggestion(text: str, area) -> dict:
     unit = classifier.unit_for(suggestion, area)
     return {
         "route": suggestion.route,
+        "supervise": suggestion.supervise,
         "category": suggestion.category,
         "urgent": suggestion.urgent,
         "deadline_level": suggestion.deadline_level,

@@ -7,10 +7,36 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from routing.models import Case, CaseEvent, CaseStatus
+from routing.routes import Action, Body, RoutePolicy, holder_body, policy_for
 
 
 class IllegalTransition(ValidationError):
     """The move is not in the transition table, or the case moved under our feet."""
+
+
+def case_lock(case_id: int, expected_status: str | None = None) -> Case:
+    """The case row, locked for the rest of the transaction (``select_for_update``), with its
+    area and unit; refused when it is no longer in the status the actor saw."""
+    # Only the case row is locked ("self"): the unit is on the nullable side of a join.
+    case = (
+        Case.objects.select_for_update(of=("self",)).select_related("area", "unit").get(pk=case_id)
+    )
+    if expected_status is not None and case.status != expected_status:
+        raise IllegalTransition(
+            _("This case was changed by someone else a moment ago. Reload the page and try again.")
+        )
+    return case
+
+
+def case_require_step(case: Case, action: Action, body: Body | None = None) -> RoutePolicy:
+    """The case's route policy, if it opens ``action`` at the case's status for ``body`` (for
+    a unit's action: the body that holds the case); refused otherwise."""
+    policy = policy_for(case)
+    if body in (Body.UNIT, Body.DISPATCHER):
+        body = holder_body(case)
+    if policy is None or not policy.allows(action, case.status, body):
+        raise IllegalTransition(_("This step is not open for this case at its current stage."))
+    return policy
 
 
 @transaction.atomic

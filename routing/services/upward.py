@@ -6,18 +6,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from routing.models import CaseEvent, CaseStatus, Route, UpwardReport
+from routing.models import CaseEvent, CaseStatus, UpwardReport
+from routing.routes import Action, Body
 from routing.services.officials import committee_staff_for, notify_users
-from routing.services.transition import case_transition
-from routing.services.workflow import _locked
+from routing.services.transition import case_lock, case_require_step, case_transition
 
 
 @transaction.atomic
 def case_report_upward(*, case_id: int, actor, body: str, reference_number: str, reported_on: date):
-    """Recorded as submitted to the higher body: the case waits for its reply."""
-    case = _locked(case_id, CaseStatus.DISPATCHED)
-    if case.route != Route.REPORT:
-        raise ValidationError(_("Only a case on the report-upward route is reported upward."))
+    """Recorded as submitted to the higher body: the case waits for its reply. Open on every
+    case whose route reports upward, supervised or not."""
+    case = case_lock(case_id, CaseStatus.DISPATCHED)
+    case_require_step(case, Action.REPORT_UPWARD, Body.COMMITTEE)
     UpwardReport.objects.update_or_create(
         case=case,
         defaults={"body": body, "reference_number": reference_number, "reported_on": reported_on},
@@ -39,7 +39,8 @@ def case_upward_reply_record(*, case_id: int, actor, reply: str, replied_on: dat
     """The higher body answered: its reply is entered and staff check it before publishing."""
     if not reply.strip():
         raise ValidationError({"reply": _("Enter the reply of the higher body.")})
-    case = _locked(case_id, CaseStatus.IN_PROGRESS)
+    case = case_lock(case_id, CaseStatus.IN_PROGRESS)
+    case_require_step(case, Action.RECORD_UPWARD_REPLY, Body.COMMITTEE)
     report = UpwardReport.objects.filter(case=case).first()
     if report is None:
         raise ValidationError(_("This case has not been reported upward."))

@@ -5,7 +5,6 @@ Each takes the status the actor saw (``expected_status``) where a person acted o
 that of two people acting on the same case at once the second gets a clear refusal.
 """
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -22,21 +21,27 @@ from routing.models import (
     ClassificationDecision,
     DeadlineLevel,
     HandlingUnit,
-    Route,
-    UnitKind,
+    SupervisionReason,
 )
+from routing.routes import ROUTES, SUPERVISION, Action, Body, RoutePolicy
 from routing.services.officials import (
     committee_staff_for,
     direct_responders_for,
     notify_users,
     unit_staff_for,
 )
-from routing.services.transition import IllegalTransition, case_reply, case_transition
+from routing.services.supervision import supervision_end, supervision_start
+from routing.services.transition import (
+    IllegalTransition,
+    case_lock,
+    case_reply,
+    case_require_step,
+    case_transition,
+)
 from routing.workdays import deadlines_for
 
-# The body a route's case is sent to after committee review.
-CITY_GOVERNMENT_OFFICE = UnitKind.CITY_GOVERNMENT_OFFICE
-HIGHER_CONGRESS = UnitKind.HIGHER_CONGRESS
+# What a decision keeps of the text staff read: enough for the classifier to learn from.
+DECISION_TEXT_CHARS = 4000
 
 
 def _unit_of_kind(kind: str) -> HandlingUnit:
@@ -44,15 +49,6 @@ def _unit_of_kind(kind: str) -> HandlingUnit:
     if unit is None:
         raise ValidationError(_("No active handling unit of this kind is set up."))
     return unit
-
-
-def _locked(case_id: int, expected_status: str | None = None) -> Case:
-    case = Case.objects.select_for_update().select_related("area").get(pk=case_id)
-    if expected_status is not None and case.status != expected_status:
-        raise IllegalTransition(
-            _("This case was changed by someone else a moment ago. Reload the page and try again.")
-        )
-    return case
 
 
 @transaction.atomic
@@ -65,24 +61,34 @@ def case_triage(
     unit: HandlingUnit | None = None,
     urgent: bool = False,
     deadline_level: str = "",
+    supervise: bool = False,
     supervisor=None,
     note: str = "",
     expected_status: str | None = None,
 ) -> Case:
-    """Confirm or change the classifier's suggestion in one step, and send the case on.
+    """Confirm or change the classifier's suggestion in one step, and send the case on along
+    its route (``routing.routes``): a direct case waits for the representative's or station's
+    reply, a hand-off is dispatched to ``unit``, a transfer or report goes to committee review.
 
-    direct: waits for the representative's or station's reply (triaged). assign and
-    supervise: dispatched to ``unit``. transfer and report: to committee review. The decision
-    (with the suggestion beside it) is kept in ``ClassificationDecision``.
+    ``supervise`` puts the case under supervision by ``supervisor`` on top of its route (or
+    keeps it there); unticked, a supervision the case had is ended. The decision, with the
+    suggestion beside it, is kept in ``ClassificationDecision`` (the classifier learns from it).
     """
-    case = _locked(case_id, expected_status)
+    case = case_lock(case_id, expected_status)
     if case.status not in TRIAGE_STATUSES:
         raise IllegalTransition(_("This case has already been routed."))
-    if route in (Route.ASSIGN, Route.SUPERVISE) and unit is None:
+    policy = ROUTES.get(route)
+    if policy is None:
+        raise ValidationError({"route": _("Choose the route.")})
+    if policy.triage_unit_kinds and unit is None:
         raise ValidationError({"unit": _("Choose the unit that will handle it.")})
-    if route == Route.SUPERVISE and supervisor is None:
+    if policy.triage_unit_kinds and unit.kind not in policy.triage_unit_kinds:
+        raise ValidationError(
+            {"unit": _("A hand-off goes to a street office or a township government.")}
+        )
+    if supervise and supervisor is None:
         raise ValidationError({"supervisor": _("A supervised case needs a named supervisor.")})
-    if route == Route.DIRECT and not (case.representative_id or case.site_id):
+    if policy.needs_responder and not (case.representative_id or case.site_id):
         raise ValidationError(
             {
                 "route": _(
@@ -91,24 +97,9 @@ def case_triage(
             }
         )
     level = deadline_level or _default_level(
-        route, urgent, reopened=case.status == CaseStatus.REOPENED
+        policy, urgent, reopened=case.status == CaseStatus.REOPENED, supervised=supervise
     )
-    suggestion = case.suggestion or {}
-    ClassificationDecision.objects.create(
-        case=case,
-        actor=actor,
-        text=case.summary,
-        suggested_route=suggestion.get("route", ""),
-        suggested_category=suggestion.get("category", ""),
-        suggested_unit=suggestion.get("unit") or "",
-        suggested_urgent=bool(suggestion.get("urgent")),
-        route=route,
-        category=category,
-        unit=unit,
-        urgent=urgent,
-        deadline_level=level,
-        changed=(suggestion.get("route"), suggestion.get("category")) != (route, category.slug),
-    )
+    _decision_record(case, actor, route, supervise, category, unit, urgent, level)
     acknowledge_by, resolve_by = deadlines_for(level, timezone.now())
     case, _event = case_transition(
         case_id=case.pk,
@@ -123,34 +114,77 @@ def case_triage(
             "deadline_level": level,
             "acknowledge_by": acknowledge_by,
             "resolve_by": resolve_by,
-            "supervisor": supervisor if route == Route.SUPERVISE else None,
-            "unit": unit if route in (Route.ASSIGN, Route.SUPERVISE) else None,
+            "unit": unit if policy.triage_unit_kinds else None,
         },
     )
-    if route in (Route.ASSIGN, Route.SUPERVISE):
+    if supervise:
+        reason = case.supervision_reason or SupervisionReason.RULE
+        fields = supervision_start(case, actor=actor, supervisor=supervisor, reason=reason)
+    else:
+        fields = supervision_end(case, actor=actor, note=note)
+    if fields:
+        case.save(update_fields=fields)
+    if policy.after_triage == CaseStatus.DISPATCHED:
         return _dispatch(case, actor=actor, unit=unit)
-    if route in (Route.TRANSFER, Route.REPORT):
-        case, _event = case_transition(
-            case_id=case.pk, to_status=CaseStatus.UNDER_REVIEW, actor=actor
-        )
-        notify_users(users=committee_staff_for(case), case=case, template="case_to_review")
-        return case
-    notify_users(users=direct_responders_for(case), case=case, template="case_to_reply")
+    if policy.after_triage != CaseStatus.TRIAGED:
+        case, _event = case_transition(case_id=case.pk, to_status=policy.after_triage, actor=actor)
+    _tell_first_body(policy, case)
     return case
 
 
-def _default_level(route: str, urgent: bool, *, reopened: bool = False) -> str:
+def _decision_record(case, actor, route, supervise, category, unit, urgent, level) -> None:
+    """What staff chose beside what was suggested: training data for the classifier."""
+    from feedback.models import Submission
+
+    suggestion = case.suggestion or {}
+    text = (
+        Submission.objects.filter(case=case)
+        .order_by("created_at", "pk")
+        .values_list("text", flat=True)
+        .first()
+    )
+    suggested = (
+        suggestion.get("route"),
+        bool(suggestion.get("supervise")),
+        suggestion.get("category"),
+    )
+    ClassificationDecision.objects.create(
+        case=case,
+        actor=actor,
+        text=(text or case.summary)[:DECISION_TEXT_CHARS],
+        suggested_route=suggestion.get("route", ""),
+        suggested_supervise=bool(suggestion.get("supervise")),
+        suggested_category=suggestion.get("category", ""),
+        suggested_unit=suggestion.get("unit") or "",
+        suggested_urgent=bool(suggestion.get("urgent")),
+        model_version=suggestion.get("model_version"),
+        route=route,
+        supervise=supervise,
+        category=category,
+        unit=unit,
+        urgent=urgent,
+        deadline_level=level,
+        changed=suggested != (route, supervise, category.slug),
+    )
+
+
+def _tell_first_body(policy: RoutePolicy, case: Case) -> None:
+    users = {
+        Body.COMMITTEE: lambda: committee_staff_for(case),
+        Body.RESPONDER: lambda: direct_responders_for(case),
+    }[policy.first_body()]()
+    template = "case_to_review" if policy.first_body() == Body.COMMITTEE else "case_to_reply"
+    notify_users(users=users, case=case, template=template)
+
+
+def _default_level(policy: RoutePolicy, urgent: bool, *, reopened: bool, supervised: bool) -> str:
     if urgent:
         return DeadlineLevel.URGENT
     if reopened:
         return DeadlineLevel.REDO
-    return {
-        Route.DIRECT: DeadlineLevel.IMMEDIATE,
-        Route.ASSIGN: DeadlineLevel.GENERAL,
-        Route.TRANSFER: DeadlineLevel.COMPLEX,
-        Route.REPORT: DeadlineLevel.DIFFICULT,
-        Route.SUPERVISE: DeadlineLevel.COMPLEX,
-    }[route]
+    if supervised:
+        return SUPERVISION.level_for(policy.default_level)
+    return policy.default_level
 
 
 def _dispatch(case: Case, *, actor, unit: HandlingUnit) -> Case:
@@ -163,23 +197,18 @@ def _dispatch(case: Case, *, actor, unit: HandlingUnit) -> Case:
         extra_updates={"unit": unit},
     )
     notify_users(users=unit_staff_for(unit), case=case, template="case_dispatched")
-    if case.supervisor_id:
-        notify_users(
-            users=get_user_model().objects.filter(pk=case.supervisor_id),
-            case=case,
-            template="case_supervised",
-        )
     return case
 
 
 @transaction.atomic
 def case_review_approve(*, case_id: int, actor, note: str = "") -> Case:
-    """Committee review passed: a transfer goes to the city government office, a report to
-    the higher-level standing committee."""
-    case = _locked(case_id, CaseStatus.UNDER_REVIEW)
-    kind = CITY_GOVERNMENT_OFFICE if case.route == Route.TRANSFER else HIGHER_CONGRESS
+    """Committee review passed: the case goes to the body its route names after review (a
+    transfer to the city government office, a report to the higher-level standing
+    committee), supervised or not."""
+    case = case_lock(case_id, CaseStatus.UNDER_REVIEW)
+    policy = case_require_step(case, Action.REVIEW, Body.COMMITTEE)
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.REVIEW, actor=actor, note=note)
-    return _dispatch(case, actor=actor, unit=_unit_of_kind(kind))
+    return _dispatch(case, actor=actor, unit=_unit_of_kind(policy.after_review))
 
 
 @transaction.atomic
@@ -202,12 +231,9 @@ def case_review_send_back(*, case_id: int, actor, reason: str) -> Case:
 def case_forward(*, case_id: int, actor, unit: HandlingUnit, note: str = "") -> Case:
     """The city government office sends a transferred case on to the department that handles
     it (the case stays "sent to the handling unit", now at the department)."""
-    case = _locked(case_id, CaseStatus.DISPATCHED)
-    if unit.kind != UnitKind.CITY_DEPARTMENT and unit.kind not in (
-        UnitKind.SUPERVISORY_COMMISSION,
-        UnitKind.COURT,
-        UnitKind.PROCURATORATE,
-    ):
+    case = case_lock(case_id, CaseStatus.DISPATCHED)
+    policy = case_require_step(case, Action.FORWARD, Body.DISPATCHER)
+    if unit.kind not in policy.forward_kinds:
         raise ValidationError({"unit": _("Choose a city department.")})
     office = case.unit
     case.unit = unit
@@ -241,7 +267,8 @@ def case_forward(*, case_id: int, actor, unit: HandlingUnit, note: str = "") -> 
 @transaction.atomic
 def case_accept(*, case_id: int, actor) -> Case:
     """The unit takes the case on (受理): the acknowledgement is recorded."""
-    case = _locked(case_id, CaseStatus.DISPATCHED)
+    case = case_lock(case_id, CaseStatus.DISPATCHED)
+    case_require_step(case, Action.ACCEPT, Body.UNIT)
     case, _event = case_transition(
         case_id=case.pk,
         to_status=CaseStatus.IN_PROGRESS,
@@ -258,7 +285,8 @@ def case_return(*, case_id: int, actor, reason: str, expected_status: str) -> Ca
     """The unit says "not ours" (退回), with a reason: back to triage."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why this case is not yours to handle.")})
-    case = _locked(case_id, expected_status)
+    case = case_lock(case_id, expected_status)
+    case_require_step(case, Action.RETURN, Body.UNIT)
     case, _event = case_transition(
         case_id=case.pk,
         to_status=CaseStatus.RETURNED,
@@ -278,7 +306,7 @@ def case_progress(
     """A progress note, public (on the resident's timeline) or internal."""
     if not note.strip():
         raise ValidationError({"note": _("Write the progress note.")})
-    case = _locked(case_id)
+    case = case_lock(case_id)
     if not case.is_open:
         raise IllegalTransition(_("This case is no longer open."))
     return CaseEvent.objects.create(
@@ -296,7 +324,8 @@ def case_respond(*, case_id: int, actor, result: str, photos=()) -> Case:
     """The unit reports its result, with photos (e.g. "after"); staff check it next."""
     if not result.strip():
         raise ValidationError({"result": _("Describe what was done.")})
-    case = _locked(case_id, CaseStatus.IN_PROGRESS)
+    case = case_lock(case_id, CaseStatus.IN_PROGRESS)
+    case_require_step(case, Action.RESPOND, Body.UNIT)
     case, event = case_transition(
         case_id=case.pk,
         to_status=CaseStatus.RESPONDED,
@@ -316,7 +345,8 @@ def case_verify_publish(*, case_id: int, actor, reply: str, public_actor: str) -
     """Staff checked the result: the reply (and the result's photos) go to the resident."""
     if not reply.strip():
         raise ValidationError({"reply": _("Write the reply the resident will read.")})
-    case = _locked(case_id, CaseStatus.RESPONDED)
+    case = case_lock(case_id, CaseStatus.RESPONDED)
+    case_require_step(case, Action.VERIFY, Body.COMMITTEE)
     result = case.events.filter(kind=CaseEvent.Kind.RESULT).order_by("-created_at", "-pk").first()
     # The log is append-only: the checked result's photos are shown to the resident on a new
     # public event (the unit's own report stays internal).
@@ -357,8 +387,10 @@ def case_direct_reply(*, case_id: int, actor, reply: str, public_actor: str) -> 
     """The representative or station answers a direct-route case."""
     if not reply.strip():
         raise ValidationError({"reply": _("Write the reply the resident will read.")})
-    case = _locked(case_id, CaseStatus.TRIAGED)
-    if case.route != Route.DIRECT:
+    case = case_lock(case_id, CaseStatus.TRIAGED)
+    if case.route not in ROUTES or not ROUTES[case.route].allows(
+        Action.DIRECT_REPLY, case.status, Body.RESPONDER
+    ):
         raise IllegalTransition(_("Only a direct-reply case is answered here."))
     return case_reply(case_id=case.pk, text=reply, actor=actor, public_actor=public_actor)
 
@@ -368,7 +400,7 @@ def case_not_accept(*, case_id: int, actor, reply: str, public_actor: str) -> Ca
     """Not for this channel (e.g. in litigation): the public reply explains the proper one."""
     if not reply.strip():
         raise ValidationError({"reply": _("Explain to the resident where this can be handled.")})
-    case = _locked(case_id)
+    case = case_lock(case_id)
     if case.status not in TRIAGE_STATUSES and case.status != CaseStatus.TRIAGED:
         raise IllegalTransition(_("Only a case still being routed can be declined."))
     case, _event = case_transition(
@@ -417,14 +449,3 @@ def case_merge(*, case_id: int, into: Case, actor) -> Case:
         extra_updates={"merged_into": target, "submission_count": 0},
     )
     return case
-
-
-def case_suggest_supervision(*, case_id: int, reason: str) -> None:
-    """Turn the suggestion shown at triage into "supervise", with the reason (a second
-    dissatisfied rating, an overdue escalation); staff still decide."""
-    case = _locked(case_id)
-    suggestion = dict(case.suggestion or {})
-    suggestion["route"] = Route.SUPERVISE
-    suggestion["reasons"] = [reason, *suggestion.get("reasons", [])]
-    case.suggestion = suggestion
-    case.save(update_fields=["suggestion", "updated_at"])

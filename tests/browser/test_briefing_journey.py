@@ -116,7 +116,7 @@ def test_staff_issue_the_briefing_and_a_leader_instructs_on_a_phone(
     expect(page.locator(".instruction")).to_contain_text(INSTRUCTION)
     check_layout(page, "briefing-05-instructed-phone", report)
     shoot(page, artifacts_dir, "briefing-05-instructed-phone.png")
-    assert Case.objects.get(pk=quarter["C"].pk).suggestion["route"] == "supervise"
+    assert Case.objects.get(pk=quarter["C"].pk).supervision == "requested"
 
     # --- back at the desk: what was done ----------------------------------------------------
     staff.goto(version_url)

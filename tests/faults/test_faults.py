@@ -131,7 +131,7 @@ def test_a_worker_killed_mid_task_runs_it_again_and_acts_once(
     assert output.count(f"deadline_sweep_task[{result.id}] received") == 2
     assert counts["escalated"] == 1
     # ...and every action happened exactly once across the two runs.
-    assert Case.objects.get(pk=made.pk).route == "supervise"
+    assert Case.objects.get(pk=made.pk).supervision == "requested"
     assert DeadlineAction.objects.filter(case=made, action="escalated").count() == 1
     for kind in ("due", "overdue", "escalated"):
         assert CaseEvent.objects.filter(case=made, kind=kind).count() == 1

@@ -30,6 +30,6 @@ def test_embedded_beat_escalates_an_overdue_case(
         wait_until(lambda: "'escalated': 1" in printed(beat), timeout=30, what="the sweep's counts")
     finally:
         output = stop(beat)
-    assert Case.objects.get(pk=made.pk).route == "supervise"
+    assert Case.objects.get(pk=made.pk).supervision == "requested"
     assert "routing.tasks.deadline_sweep_task" in output
     assert "'escalated': 1" in output

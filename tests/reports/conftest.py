@@ -8,7 +8,7 @@ import pytest
 
 from feedback.models import Rating, Submission
 from routing.models import Case, CaseEvent
-from tests.factories import AreaFactory, HandlingUnitFactory
+from tests.factories import AreaFactory, HandlingUnitFactory, UserFactory
 from tests.routing.helpers import open_case
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -105,7 +105,8 @@ def quarter(areas, site, categories):
         resolve_by="2026-07-05T18:00",
     )
     event(cases["G"], "reply", "2026-07-01T10:00", is_public=True)
-    # H: an approved extension moved its deadline (16 → 20 August); replied inside it.
+    # H: an approved extension moved its deadline (16 → 20 August); replied inside it. It was
+    # supervised from triage on, on top of its route (a hand-off).
     cases["H"] = made(
         community,
         "2026-07-20T09:00",
@@ -114,6 +115,10 @@ def quarter(areas, site, categories):
         unit=unit,
         closed_at="2026-08-12T09:00",
         resolve_by="2026-08-20T18:00",
+        supervision="active",
+        supervision_reason="rule",
+        supervised_since=at("2026-07-20T10:00"),
+        supervisor=UserFactory(username="supervisor"),
     )
     event(cases["H"], "extension", "2026-08-10T09:00", is_public=True)
     event(cases["H"], "reply", "2026-08-10T10:00", is_public=True)

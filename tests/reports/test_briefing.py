@@ -20,7 +20,7 @@ from reports.periods import Period
 from reports.services.briefing import briefing_compile, briefing_issue
 from reports.tasks import compile_quarterly_briefing_task
 from representatives.models import Role
-from routing.models import Case, CaseEvent
+from routing.models import Case, CaseEvent, Notification
 from tests.factories import make_official
 from tests.reports.conftest import at, made
 
@@ -266,7 +266,9 @@ def test_street_staff_do_not_see_the_city_briefing(client, issued, areas):
     assert "民情民意专报" not in client.get("/reports/briefings/").text.split("<h2>")[-1]
 
 
-def test_a_leader_instructs_on_a_case_and_asks_for_supervision(client, leader, issued, quarter):
+def test_a_leader_instructs_on_a_case_and_asks_for_supervision(
+    client, leader, committee_staff, issued, quarter
+):
     client.force_login(leader)
     url = f"/reports/briefings/{issued.briefing_id}/v1/instruct/"
     overdue = issued.figures["proposals"]["supervision"][0]["ref"]
@@ -280,9 +282,16 @@ def test_a_leader_instructs_on_a_case_and_asks_for_supervision(client, leader, i
     instruction = Instruction.objects.get()
     assert instruction.case_id == quarter["C"].pk and instruction.supervise
     case = Case.objects.get(pk=quarter["C"].pk)
-    assert case.suggestion["route"] == "supervise"
-    assert case.suggestion["reasons"][0] == "领导批示：请督促尽快办结。"
-    assert CaseEvent.objects.filter(case=case, kind="follow_up", is_public=False).exists()
+    # The case a unit holds lands in the 待督办 queue on its own route; the committee staff of
+    # its area are told.
+    assert (case.supervision, case.supervision_reason) == ("requested", "instruction")
+    assert case.route == quarter["C"].route and case.unit_id == quarter["C"].unit_id
+    assert CaseEvent.objects.filter(
+        case=case, kind="supervision", is_public=False, note="领导批示：请督促尽快办结。"
+    ).exists()
+    assert Notification.objects.filter(
+        case=case, user=committee_staff, template="case_supervision_requested"
+    ).exists()
     # Supervision of a closed case is refused next to the field.
     closed = client.post(url, {"about": "briefing", "text": "整体很好。", "supervise": "on"})
     assert closed.status_code == 400 and "只有尚未办结的件才能列入督办" in closed.text

@@ -62,6 +62,8 @@ def test_rates_follow_their_definitions(quarter, areas):
     assert h["average_days"] == 22.6  # (15 + 51 + 1.5 + 23) / 4
     assert (h["ratings_given"], h["satisfaction_rate"]) == (3, 66.7)  # satisfied + basically
     assert (h["reopened"], h["returned"], h["extended"], h["escalated"]) == (1, 1, 1, 0)
+    # Supervision is its own figure: H stays a hand-off in "by route" and counts here.
+    assert (h["supervised"], h["supervised_rate"]) == (1, 16.7)
 
 
 def test_units_show_cases_timeliness_and_overdue(quarter, areas):

@@ -20,6 +20,7 @@ LABELLED = Path(__file__).parent / "data" / "labelled_cases.jsonl"
 # The last HELD_OUT lines were written after the rules were tuned and never used to tune them
 # (docs/classifier.md, "Accuracy").
 HELD_OUT = 42
+CODES = [*Route.values, "supervise"]  # the five answers of the contract
 CASES = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines()]
 TUNED, UNSEEN = CASES[:-HELD_OUT], CASES[-HELD_OUT:]
 
@@ -46,11 +47,11 @@ def _accuracy(cases) -> tuple[dict, str]:
     for case in cases:
         s = classifier.classify(case["text"])
         totals[case["route"]] += 1
-        hits[case["route"]] += s.route == case["route"]
+        hits[case["route"]] += s.code == case["route"]
         category += s.category == case["category"]
         urgent += s.urgent == case["urgent"]
-        if s.route != case["route"]:
-            misses.append(f"{case['text']}: {case['route']} → {s.route}")
+        if s.code != case["route"]:
+            misses.append(f"{case['text']}: {case['route']} → {s.code}")
     n = len(cases)
     result = {
         "route": sum(hits.values()) / n,
@@ -59,7 +60,7 @@ def _accuracy(cases) -> tuple[dict, str]:
         "per_route": {r: hits[r] / totals[r] for r in totals},
     }
     table = "\n".join(
-        [f"{r}: {hits[r]}/{totals[r]}" for r in Route.values]
+        [f"{r}: {hits[r]}/{totals[r]}" for r in CODES]
         + [f"route {result['route']:.3f} category {result['category']:.3f}"]
         + misses
     )
@@ -72,9 +73,9 @@ def _accuracy(cases) -> tuple[dict, str]:
 def test_labelled_set_covers_every_route_and_category():
     taxonomy = classifier.engine().rules.taxonomy
     assert len(CASES) >= 180
-    assert all(c["route"] in Route.values and c["category"] in taxonomy for c in CASES)
+    assert all(c["route"] in CODES and c["category"] in taxonomy for c in CASES)
     routes = Counter(c["route"] for c in CASES)
-    assert min(routes[r] for r in Route.values) >= 25, routes
+    assert min(routes[r] for r in CODES) >= 25, routes
     categories = Counter(c["category"] for c in CASES)
     assert min(categories[slug] for slug in taxonomy) >= 4, categories
 
@@ -96,7 +97,7 @@ def test_no_labelled_safety_hazard_is_missed():
     missed = [
         c["text"]
         for c in hazards
-        if (s := classifier.classify(c["text"])).route != Route.SUPERVISE or not s.urgent
+        if (s := classifier.classify(c["text"])).code != "supervise" or not s.urgent
     ]
     assert missed == []
 
@@ -127,7 +128,7 @@ def test_heating_water_and_gas_cuts_are_urgent(text, category):
 
 def test_a_cold_radiator_is_not_urgent():
     s = classifier.classify("家里暖气不热，室温只有十六度")
-    assert (s.route, s.category, s.urgent, s.deadline_level) == (
+    assert (s.code, s.category, s.urgent, s.deadline_level) == (
         "transfer",
         "heating",
         False,
@@ -138,7 +139,7 @@ def test_a_cold_radiator_is_not_urgent():
 
 def test_a_safety_hazard_is_supervised_urgently_and_says_why():
     s = classifier.classify("3号楼楼道里燃气味特别大")
-    assert (s.route, s.category, s.urgent, s.deadline_level) == (
+    assert (s.code, s.category, s.urgent, s.deadline_level) == (
         "supervise",
         "water-drainage-gas",
         True,
@@ -149,12 +150,12 @@ def test_a_safety_hazard_is_supervised_urgently_and_says_why():
 
 def test_a_negated_hazard_word_does_not_raise_supervision():
     s = classifier.classify("楼道里已经没有燃气味了")
-    assert s.route == "transfer" and not s.urgent
+    assert s.code == "transfer" and not s.urgent
 
 
 def test_wage_arrears_are_supervised_without_urgency():
     s = classifier.classify("老板欠薪三个月了")
-    assert (s.route, s.category, s.urgent, s.deadline_level) == (
+    assert (s.code, s.category, s.urgent, s.deadline_level) == (
         "supervise",
         "social-security-jobs",
         False,
@@ -164,7 +165,7 @@ def test_wage_arrears_are_supervised_without_urgency():
 
 def test_litigation_is_answered_directly_with_the_proper_channel():
     s = classifier.classify("我和物业的官司下周开庭，代表能不能帮我跟法官说说")
-    assert (s.route, s.category, s.unit_kind, s.deadline_level) == (
+    assert (s.code, s.category, s.unit_kind, s.deadline_level) == (
         "direct",
         "litigation-petition",
         "representative",
@@ -175,22 +176,22 @@ def test_litigation_is_answered_directly_with_the_proper_channel():
 
 def test_an_opinion_on_the_courts_work_is_not_litigation():
     s = classifier.classify("建议法院加强执行工作，赢了官司拿不到钱的太多了")
-    assert (s.route, s.category, s.unit_kind) == ("transfer", "justice-oversight", "judicial-body")
+    assert (s.code, s.category, s.unit_kind) == ("transfer", "justice-oversight", "judicial-body")
 
 
 def test_an_enquiry_beats_the_subject_words():
     s = classifier.classify("燃气费怎么交")
-    assert (s.route, s.category, s.urgent) == ("direct", "policy-enquiry", False)
+    assert (s.code, s.category, s.urgent) == ("direct", "policy-enquiry", False)
     assert not any("安全隐患" in r for r in s.reasons)
 
 
 def test_a_hazard_beats_an_enquiry():
     s = classifier.classify("燃气费怎么交？另外楼道里有燃气味")
-    assert (s.route, s.urgent) == ("supervise", True)
+    assert (s.code, s.urgent) == ("supervise", True)
 
 
 def test_a_complaint_phrased_as_a_question_is_not_an_enquiry():
-    assert classifier.classify("暖气不热，供暖费怎么交的这么多").route == "transfer"
+    assert classifier.classify("暖气不热，供暖费怎么交的这么多").code == "transfer"
 
 
 @pytest.mark.parametrize(
@@ -205,12 +206,12 @@ def test_a_complaint_phrased_as_a_question_is_not_an_enquiry():
 )
 def test_tricky_wordings(text, route, category):
     s = classifier.classify(text)
-    assert (s.route, s.category) == (route, category)
+    assert (s.code, s.category) == (route, category)
 
 
 def test_beyond_the_city_is_reported_with_the_difficult_deadline():
     s = classifier.classify("217国道路面坑坑洼洼")
-    assert (s.route, s.category, s.deadline_level, s.unit_kind) == (
+    assert (s.code, s.category, s.deadline_level, s.unit_kind) == (
         "report",
         "beyond-city",
         "difficult",
@@ -220,7 +221,7 @@ def test_beyond_the_city_is_reported_with_the_difficult_deadline():
 
 def test_no_keyword_goes_to_the_representative_with_low_confidence():
     s = classifier.classify("你好")
-    assert (s.route, s.category) == ("direct", "policy-enquiry")
+    assert (s.code, s.category) == ("direct", "policy-enquiry")
     assert s.confidence < 0.3 and "请人工判断" in s.reasons[0]
 
 
@@ -313,6 +314,7 @@ def test_command_answers_each_line_in_order(network):
     assert len(out) == len(lines)
     assert out[0] == {
         "route": "assign",
+        "base_route": "assign",
         "category": "estate-property",
         "urgent": False,
         "unit": "银河路街道办事处",

@@ -19,7 +19,10 @@ from routing.models import (
     DeadlineAction,
     Notification,
     Route,
+    Supervision,
+    SupervisionReason,
 )
+from routing.selectors import case_list_for_user
 from routing.services.deadlines import deadline_sweep
 from routing.services.workflow import case_accept
 from tests.routing.helpers import open_case
@@ -98,8 +101,16 @@ def test_a_case_is_reminded_then_due_then_overdue_then_escalated_each_once(
     assert sweep("2026-11-20T09:00") == NOTHING
     assert sweep("2026-11-23T09:00") == {**NOTHING, "escalated": 1}
     case.refresh_from_db()
-    assert case.route == Route.SUPERVISE and case.unit_id is not None
-    assert case.status == CaseStatus.IN_PROGRESS  # supervision is added; the unit stays
+    # Supervision is requested on top of the route: the route, unit and status stay, and the
+    # case waits in the committee's 待督办 queue for a supervisor.
+    assert (case.route, case.supervision, case.supervision_reason) == (
+        Route.ASSIGN,
+        Supervision.REQUESTED,
+        SupervisionReason.OVERDUE,
+    )
+    assert case.unit_id is not None and case.status == CaseStatus.IN_PROGRESS
+    assert case.supervised_since == at("2026-11-23T09:00")
+    assert [c.pk for c in case_list_for_user(committee_staff, queue="to_supervise")] == [case.pk]
     assert told(committee_staff, "deadline_resolve_escalated") == 1
     assert kinds(case) == ["reminder", "due", "overdue", "escalated"]
     escalation = case.events.get(kind="escalated")
@@ -150,7 +161,10 @@ def test_cases_not_held_by_a_unit_or_already_supervised_are_left_alone(
         site,
         committee_staff,
         unit,
-        route=Route.SUPERVISE,
+        supervision=Supervision.ACTIVE,
+        supervision_reason=SupervisionReason.RULE,
+        supervised_since=at("2026-11-03T10:00"),
+        supervisor=committee_staff,
         acknowledged_at=at("2026-11-03T10:00"),
         status=CaseStatus.IN_PROGRESS,
     )

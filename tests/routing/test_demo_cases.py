@@ -89,7 +89,10 @@ def assert_consistent(now):
     assert span > timedelta(days=300)
     assert ExtensionRequest.objects.filter(state="approved").exists()
     assert SupervisionMilestone.objects.exists()
-    assert Case.objects.filter(route=Route.SUPERVISE, supervisor__isnull=False).exists()
+    # Supervision sits on top of a real route.
+    supervised = Case.objects.filter(supervision="active", supervisor__isnull=False)
+    assert supervised.exists()
+    assert set(supervised.values_list("route", flat=True)) <= set(Route.values)
     for sub in demo_submissions():
         # The tracking code carries the month of the (historical) intake.
         assert sub.tracking_code[3:7] == f"{timezone.localtime(sub.created_at):%y%m}"

@@ -153,9 +153,10 @@ def world(
     case = case_triage(
         case_id=case.pk,
         actor=committee_staff,
-        route=Route.SUPERVISE,
+        route=Route.ASSIGN,
         category=category(),
         unit=unit,
+        supervise=True,
         supervisor=committee_staff,
     )
     case = case_accept(case_id=case.pk, actor=unit_staff)

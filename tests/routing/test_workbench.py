@@ -79,6 +79,7 @@ def triage(case, actor, *, route, unit=None, supervisor=None) -> Case:
         route=route,
         category=category(),
         unit=unit,
+        supervise=supervisor is not None,
         supervisor=supervisor,
     )
 
@@ -522,7 +523,8 @@ def test_supervise_then_plan_milestones_and_follow_up(client, clerk, in_progress
     )
     assert response.status_code == 302
     in_progress.refresh_from_db()
-    assert in_progress.supervisor == clerk and in_progress.route == Route.SUPERVISE
+    assert in_progress.supervisor == clerk and in_progress.route == Route.ASSIGN
+    assert in_progress.supervision == "active"
 
     due = (timezone.localdate() + timedelta(days=7)).isoformat()
     assert (
@@ -586,7 +588,7 @@ def test_report_upward_then_record_the_reply(client, clerk, new_case, bodies):
     assert case.status == CaseStatus.DISPATCHED and case.unit == bodies["higher"]
     client.force_login(clerk)
     page = client.get(url(case))
-    assert page.context["can_report_upward"]
+    assert f'action="{url(case, "report-upward")}"' in page.text
     assert page.context["upward_form"].initial["body"] == bodies["higher"].name
     today = timezone.localdate().isoformat()
     response = client.post(
@@ -608,7 +610,7 @@ def test_report_upward_then_record_the_reply(client, clerk, new_case, bodies):
     assert reply.status_code == 302
     case.refresh_from_db()
     assert case.status == CaseStatus.RESPONDED
-    assert client.get(url(case)).context["can_verify"]
+    assert f'action="{url(case, "verify/publish")}"' in client.get(url(case)).text
 
 
 def test_action_urls_are_post_only(client, clerk, new_case):

@@ -15,6 +15,7 @@ from feedback.selectors import case_public_timeline
 from feedback.services.rate import case_rate
 from feedback.services.submit import IntakeSource, submission_create
 from representatives.models import Role
+from routing.forms_work import TriageForm
 from routing.models import (
     TRANSITIONS,
     Case,
@@ -25,6 +26,8 @@ from routing.models import (
     ExtensionRequest,
     Notification,
     Route,
+    Supervision,
+    SupervisionReason,
     UpwardReport,
 )
 from routing.services import extension, supervision, upward, workflow
@@ -283,7 +286,7 @@ def test_direct_route_answered_by_the_representative(
     assert case.status == CaseStatus.REPLIED
 
 
-def test_supervised_route_needs_a_supervisor_and_keeps_a_plan(
+def test_supervision_needs_a_supervisor_and_keeps_a_plan_on_its_route(
     site_code, areas, committee_staff, unit_staff, street_office
 ):
     submission = submit(site_code, areas[3], text="3号楼外墙瓷砖松动，随时可能掉下来砸到人")
@@ -291,9 +294,10 @@ def test_supervised_route_needs_a_supervisor_and_keeps_a_plan(
         workflow.case_triage(
             case_id=submission.case_id,
             actor=committee_staff,
-            route=Route.SUPERVISE,
+            route=Route.ASSIGN,
             category=estate(),
             unit=street_office,
+            supervise=True,
         )
     assert "supervisor" in excinfo.value.message_dict
     assert Case.objects.get(pk=submission.case_id).status == CaseStatus.NEW  # nothing half-written
@@ -301,13 +305,20 @@ def test_supervised_route_needs_a_supervisor_and_keeps_a_plan(
     case = workflow.case_triage(
         case_id=submission.case_id,
         actor=committee_staff,
-        route=Route.SUPERVISE,
+        route=Route.ASSIGN,
         category=estate(),
         unit=street_office,
+        supervise=True,
         supervisor=committee_staff,
         urgent=True,
     )
     assert case.status == CaseStatus.DISPATCHED and case.supervisor == committee_staff
+    assert (case.route, case.supervision, case.supervision_reason) == (
+        Route.ASSIGN,
+        Supervision.ACTIVE,
+        SupervisionReason.RULE,
+    )
+    assert case.unit == street_office
     assert case.deadline_level == "urgent"
     assert case.resolve_by - case.created_at < timedelta(hours=25)
     milestone = supervision.milestone_add(
@@ -335,7 +346,11 @@ def test_an_overdue_case_can_be_put_under_supervision(
     case = supervision.case_supervise(
         case_id=case.pk, actor=committee_staff, supervisor=committee_staff, reason="逾期未办结"
     )
-    assert case.route == Route.SUPERVISE and case.status == CaseStatus.DISPATCHED
+    assert case.route == Route.ASSIGN and case.status == CaseStatus.DISPATCHED
+    assert (case.supervision, case.supervision_reason) == (
+        Supervision.ACTIVE,
+        SupervisionReason.STAFF,
+    )
 
 
 def test_a_unit_returns_a_case_with_a_reason(
@@ -457,7 +472,7 @@ def test_no_extension_after_the_deadline(
         )
 
 
-def test_a_second_dissatisfied_rating_suggests_supervision(
+def test_a_second_dissatisfied_rating_requests_supervision(
     site_code, areas, committee_staff, street_office, unit_staff
 ):
     submission = submit(site_code, areas[3])
@@ -481,7 +496,16 @@ def test_a_second_dissatisfied_rating_suggests_supervision(
         case_rate(submission=submission, value=Satisfaction.DISSATISFIED, comment="没修好")
     case = Case.objects.get(pk=case_id)
     assert case.status == CaseStatus.REOPENED
-    assert case.suggestion["route"] == Route.SUPERVISE
+    assert (case.route, case.supervision, case.supervision_reason) == (
+        Route.ASSIGN,
+        Supervision.REQUESTED,
+        SupervisionReason.DISSATISFIED_AGAIN,
+    )
+    # The street's committee staff are told; the triage form offers supervision, ticked.
+    assert Notification.objects.filter(
+        case=case, user=committee_staff, template="case_supervision_requested"
+    ).exists()
+    assert TriageForm.initial_for(case)["supervise"] is True
 
 
 def test_two_staff_triaging_at_once_one_wins(site_code, areas, committee_staff, street_office):

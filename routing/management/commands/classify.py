@@ -99,7 +99,8 @@ def _answer(item: dict, areas: dict) -> dict:
     if code and area is None:
         reasons.append(f"区域代码 {code} 不存在，无法确定街道")
     return {
-        "route": suggestion.route,
+        "route": suggestion.code,
+        "base_route": suggestion.route,
         "category": suggestion.category,
         "urgent": suggestion.urgent,
         "unit": unit.name if unit else None,
