@@ -14,6 +14,7 @@ from django.core.management import call_command
 from representatives.models import Area
 from representatives.services.seed import SeedReport, seed_areas, seed_categories, seed_units
 from routing import classifier
+from routing.classifier import rules
 from routing.models import HandlingUnit, Route
 
 LABELLED = Path(__file__).parent / "data" / "labelled_cases.jsonl"
@@ -226,14 +227,14 @@ def test_no_keyword_goes_to_the_representative_with_low_confidence():
 
 
 def test_a_broken_rules_file_names_the_problem(tmp_path):
-    text = classifier.RULES_PATH.read_text(encoding="utf-8")
+    text = rules.RULES_PATH.read_text(encoding="utf-8")
     bad = tmp_path / "rules.toml"
     bad.write_text(text.replace("[categories.heating]", "[categories.heatin]"), encoding="utf-8")
     with pytest.raises(ImproperlyConfigured, match="heatin"):
-        classifier.load_rules(bad)
+        rules.load_rules(bad)
     bad.write_text(text + '\n[[matter_rules]]\nname = "x"\nroute = "x"\n', encoding="utf-8")
     with pytest.raises(ImproperlyConfigured, match="matter_rules"):
-        classifier.load_rules(bad)
+        rules.load_rules(bad)
 
 
 # --- units -----------------------------------------------------------------------------------

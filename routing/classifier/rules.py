@@ -1,5 +1,5 @@
-"""The case classifier: a suggested category, route, urgency, deadline level and handling unit
-for a resident's text, with the reasons shown to staff (DESIGN section 5).
+"""The classifier's rules: a suggested category, route, urgency and deadline level for a
+resident's text, with the reasons shown to staff (DESIGN section 5).
 
 The text is segmented with jieba and matched against keyword rules kept in
 ``routing/data/classifier_rules.toml``, a file non-programmers edit (docs/classifier.md).
@@ -11,8 +11,6 @@ improving these rules (decision 0006).
 
 ``classify`` reads no database rows (categories, default routes and typical units come from
 the taxonomy CSV the seed loads), so it can run on a thousand texts without a query.
-``unit_for`` turns a suggestion into a ``HandlingUnit`` from a per-process cache of all active
-units (one query, refreshed every ``UNIT_CACHE_TTL`` seconds or by ``clear_cache()``).
 """
 
 from __future__ import annotations
@@ -22,22 +20,20 @@ import csv
 import logging
 import re
 import threading
-import time
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models.signals import post_delete, post_save
 
 from representatives.units import city_unit_names
-from routing.models import DeadlineLevel, HandlingUnit, Route
+from routing.models import DeadlineLevel, Route
 from routing.routes import ROUTE_CODES_ZH, ROUTES, SUPERVISION
 
-RULES_PATH = Path(__file__).resolve().parent / "data" / "classifier_rules.toml"
-TAXONOMY_DIR = Path(__file__).resolve().parent.parent / "representatives" / "data"
-UNIT_CACHE_TTL = 300
+ROUTING_DIR = Path(__file__).resolve().parent.parent
+RULES_PATH = ROUTING_DIR / "data" / "classifier_rules.toml"
+TAXONOMY_DIR = ROUTING_DIR.parent / "representatives" / "data"
 GAP = "…"
 CLAUSE_ENDS = "，。！？；：,.!?;:\n"
 # Longest run of jieba tokens one keyword may span (keywords are dictionary words, so most
@@ -515,88 +511,3 @@ def _unit_names(rules: Rules, matches: Matches, entry: TaxonomyEntry) -> tuple[s
             names += rule.units
     names += entry.typical_units
     return tuple(dict.fromkeys(names))
-
-
-# --- handling units ----------------------------------------------------------------------
-
-
-@dataclass
-class _UnitIndex:
-    loaded_at: float
-    by_name: dict[str, HandlingUnit]
-    by_street: dict[int, HandlingUnit]  # street/township area id -> its office or government
-    by_kind: dict[str, HandlingUnit]  # first unit of each kind (the fixed city bodies)
-
-
-_unit_lock = threading.Lock()
-_unit_index: _UnitIndex | None = None
-
-
-def clear_cache() -> None:
-    """Forget the cached handling units (tests; and any unit saved in this process)."""
-    global _unit_index
-    with _unit_lock:
-        _unit_index = None
-
-
-def _units() -> _UnitIndex:
-    global _unit_index
-    index = _unit_index
-    if index is not None and time.monotonic() - index.loaded_at < UNIT_CACHE_TTL:
-        return index
-    units = list(HandlingUnit.objects.filter(is_active=True).order_by("pk"))
-    street_kinds = {HandlingUnit.Kind.STREET_OFFICE, HandlingUnit.Kind.TOWNSHIP_GOVERNMENT}
-    by_kind: dict[str, HandlingUnit] = {}
-    for unit in units:
-        by_kind.setdefault(unit.kind, unit)
-    index = _UnitIndex(
-        loaded_at=time.monotonic(),
-        by_name={u.name: u for u in units},
-        by_street={u.area_id: u for u in units if u.kind in street_kinds and u.area_id},
-        by_kind=by_kind,
-    )
-    with _unit_lock:
-        _unit_index = index
-    return index
-
-
-def _street_id(area) -> int | None:
-    if area is None:
-        return None
-    if area.tier == 3:
-        return area.pk
-    if area.tier == 4:
-        return area.street_id
-    return None  # a city or district names no street office
-
-
-def unit_for(suggestion: Suggestion, area) -> HandlingUnit | None:
-    """The handling unit the suggestion's route points to, for a submission from ``area``
-    (supervision does not change it; ``routing.routes`` says which kinds each route uses).
-
-    A route that sends to a street office at triage (assign): the street office or township
-    government of ``area``'s street (none when ``area`` is None, a district or the city). A
-    route whose case a dispatcher forwards (transfer): the first existing unit of
-    ``suggestion.unit_names`` of a kind it may be forwarded to, else the body committee review
-    sends it to (the city government office). Report: the higher-level standing committee.
-    Direct: none. At most one query per process every ``UNIT_CACHE_TTL`` seconds.
-    """
-    policy = ROUTES[suggestion.route]
-    index = _units()
-    if policy.triage_unit_kinds:
-        street = _street_id(area)
-        return index.by_street.get(street) if street else None
-    for name in suggestion.unit_names:
-        unit = index.by_name.get(name)
-        if unit is not None and unit.kind in policy.forward_kinds:
-            return unit
-    return index.by_kind.get(policy.after_review) if policy.after_review else None
-
-
-def _forget_units(**kwargs) -> None:
-    clear_cache()
-
-
-# Units change a few times a year, through the admin; other processes catch up within the TTL.
-post_save.connect(_forget_units, sender=HandlingUnit, dispatch_uid="classifier-forget-units")
-post_delete.connect(_forget_units, sender=HandlingUnit, dispatch_uid="classifier-forget-units")
