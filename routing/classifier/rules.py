@@ -28,6 +28,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from representatives.units import city_unit_names
+from routing.classifier.suggestion import Suggestion
 from routing.models import DeadlineLevel, Route
 from routing.routes import ROUTE_CODES_ZH, ROUTES, SUPERVISION
 
@@ -35,6 +36,9 @@ ROUTING_DIR = Path(__file__).resolve().parent.parent
 RULES_PATH = ROUTING_DIR / "data" / "classifier_rules.toml"
 TAXONOMY_DIR = ROUTING_DIR.parent / "representatives" / "data"
 GAP = "…"
+# A keyword written "re:…" is a regular expression over the normalised text, for what a word
+# list cannot say (二十几户, 打了三回 …).
+PATTERN = "re:"
 CLAUSE_ENDS = "，。！？；：,.!?;:\n"
 # Longest run of jieba tokens one keyword may span (keywords are dictionary words, so most
 # span one token; a few phrases span two or three).
@@ -43,28 +47,6 @@ TIERS = ("strong", "normal", "weak")
 # jieba frequency for rule words: high enough that 一段路灯 is cut 一段/路灯, not 一段路/灯.
 WORD_FREQ = 20000
 ROUTE_NAMES_ZH = ROUTE_CODES_ZH
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """What the classifier proposes for one text; staff confirm or change it at triage."""
-
-    route: str  # a Route value: the route the case would follow
-    supervise: bool  # supervision (督办) called for, on top of the route
-    category: str  # a taxonomy slug
-    urgent: bool
-    deadline_level: str  # a DeadlineLevel value
-    unit_kind: str  # the category's taxonomy unit_type (street, city-department, ...)
-    confidence: float  # 0..1
-    reasons: tuple[str, ...]  # in Chinese, shown to staff
-    # For a transfer (or a supervised transfer): candidate department names, best first.
-    unit_names: tuple[str, ...] = ()
-
-    @property
-    def code(self) -> str:
-        """The five-way answer of the classifier's contract: ``supervise`` when supervision
-        is called for, else the route."""
-        return SUPERVISION.code if self.supervise else self.route
 
 
 # --- rules -------------------------------------------------------------------------------
@@ -93,6 +75,12 @@ class KeywordRule:
     confidence: float = 0.0
     unless: tuple[str, ...] = ()
     unless_rules: tuple[str, ...] = ()
+    # A supervise rule judged before everything else (hazards, wage arrears): it calls for
+    # supervision even on a matter in litigation or beyond the city, and no model overrules it.
+    overrides: bool = False
+    # A matter rule whose route supervision must not replace (litigation, beyond the city):
+    # only an overriding supervise rule still calls for supervision on top of it.
+    keeps_route: bool = False
 
 
 @dataclass
@@ -149,8 +137,18 @@ def _taxonomy() -> dict[str, TaxonomyEntry]:
 def _words(value, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
         raise ImproperlyConfigured(f"classifier rules: {where} must be a list of words")
-    # Normalise around the gap mark: NFKC would turn "…" into "...".
-    return tuple(GAP.join(normalise(p) for p in w.strip().split(GAP)) for w in value)
+    words = []
+    for w in value:
+        if w.startswith(PATTERN):
+            try:
+                re.compile(w[len(PATTERN) :])
+            except re.error as e:
+                raise ImproperlyConfigured(f"classifier rules: {where}: {w!r}: {e}") from None
+            words.append(w)
+        else:
+            # Normalise around the gap mark: NFKC would turn "…" into "...".
+            words.append(GAP.join(normalise(p) for p in w.strip().split(GAP)))
+    return tuple(words)
 
 
 def _keyword_rule(raw: dict, where: str, *, route_required: bool) -> KeywordRule:
@@ -166,6 +164,8 @@ def _keyword_rule(raw: dict, where: str, *, route_required: bool) -> KeywordRule
             confidence=float(raw.get("confidence", 0.0)),
             unless=_words(raw.get("unless", []), f"{where}.unless"),
             unless_rules=tuple(raw.get("unless_rules", [])),
+            overrides=bool(raw.get("overrides", False)),
+            keeps_route=bool(raw.get("keeps_route", False)),
         )
     except KeyError as e:
         raise ImproperlyConfigured(f"classifier rules: {where} has no {e.args[0]}") from e
@@ -281,9 +281,12 @@ class Engine:
         # the workbench's search reuses it (it cuts 路灯不亮 as 路灯/不/亮).
         self.tokenizer = jieba.Tokenizer()
         self.tokenizer.initialize()
-        plain, gapped = set(), set()
+        plain, gapped, patterns = set(), set(), set()
         for word in rules.all_keywords:
-            (gapped if GAP in word else plain).add(word)
+            if word.startswith(PATTERN):
+                patterns.add(word)
+            else:
+                (gapped if GAP in word else plain).add(word)
         # Every rule word becomes one jieba token, so 楼道灯 is not cut as 楼道/灯 by chance.
         pieces = plain | {p for w in gapped for p in w.split(GAP)}
         for word in {*pieces, *rules.dictionary}:
@@ -304,6 +307,7 @@ class Engine:
         self.gapped = {
             word: re.compile(gap.join(re.escape(p) for p in word.split(GAP))) for word in gapped
         }
+        self.gapped |= {word: re.compile(word[len(PATTERN) :]) for word in patterns}
 
     def match(self, text: str) -> Matches:
         # No HMM: jieba would glue unknown characters into new words (灯不亮, 证办) and hide
@@ -415,13 +419,43 @@ def _score_confidence(top: int, second: int) -> float:
     return min(0.95, 0.35 + 0.6 * margin * strength)
 
 
-def classify(text: str) -> Suggestion:
-    """Suggest route, category, urgency, deadline level and unit kind for ``text``.
+@dataclass(frozen=True)
+class Analysis:
+    """What the rules make of a text: their own suggestion, and what a learned model reads
+    beside the words (the tokens, and which rules fired)."""
 
-    Pure: reads the rules (once per process) and no database rows. Order: matter rules
-    (litigation, beyond the city, enquiry) decide the category and route when they match;
-    otherwise the best-scoring category and its default route; supervise rules then raise an
-    assign or transfer to supervise; hazard and utility-cut rules make it urgent.
+    suggestion: Suggestion
+    tokens: tuple[str, ...]
+    # The rules that fired, as features: ``matter:litigation``, ``supervise:gas-hazard``.
+    signals: tuple[str, ...]
+    # An overriding supervise rule fired (a hazard, wage arrears): supervision is called for
+    # whatever a model says.
+    overridden: bool
+    matches: Matches
+
+    def unit_names(self, category: str) -> tuple[str, ...]:
+        """Candidate departments for ``category`` (the rules' unit keywords, then its typical
+        units)."""
+        rules = engine().rules
+        return _unit_names(rules, self.matches, rules.taxonomy[category])
+
+
+def classify(text: str) -> Suggestion:
+    """The rules' suggestion for ``text`` (``analyse(text).suggestion``)."""
+    return analyse(text).suggestion
+
+
+def analyse(text: str) -> Analysis:
+    """Suggest route, supervision, category, urgency, deadline level and unit kind for
+    ``text`` by the rules, with what they saw.
+
+    Pure: reads the rules (once per process) and no database rows. Order (the labelling rules
+    of docs/classifier-labelling.md): an overriding supervise rule (a hazard, wage arrears)
+    calls for supervision whatever else the text says; matter rules (litigation, beyond the
+    city, enquiry) decide the category and route when they match; otherwise the best-scoring
+    category and its default route; the other supervise rules (many households, repeated
+    complaints) then call for supervision, except on a route a matter rule keeps; hazard and
+    utility-cut rules make it urgent.
     """
     eng = engine()
     rules = eng.rules
@@ -444,13 +478,13 @@ def classify(text: str) -> Suggestion:
 
     route = category = ""
     confidence = 0.0
-    matter = False  # a matter rule (litigation, beyond the city, enquiry) decided the route
+    matter_rule = None
     for rule in rules.matter_rules:
         words = matches.words(rule.keywords)
         if not words or matches.words(rule.unless) or fired & set(rule.unless_rules):
             continue
+        matter_rule = rule
         route, category, confidence = rule.route, rule.category, rule.confidence
-        matter = True
         reasons.append(
             f"分类：{rules.taxonomy[category].name}；"
             + rule.reason.format(words=matches.shown(words))
@@ -468,14 +502,13 @@ def classify(text: str) -> Suggestion:
         route = rules.taxonomy[category].default_route
         reasons.append(f"按分类默认路径：{ROUTE_NAMES_ZH[route]}")
 
-    supervise = False
-    if supervise_hits and not matter:
+    overriding = [(r, w) for r, w in supervise_hits if r.overrides]
+    counted = overriding if matter_rule and matter_rule.keeps_route else supervise_hits
+    supervise = bool(counted)
+    if supervise:
         reasons.append(f"加督办（仍按{ROUTE_NAMES_ZH[route]}办理，承办单位不变）")
-        supervise = True
-        confidence = max(confidence, 0.6)
-        reasons += [
-            rule.reason.format(words=matches.shown(words)) for rule, words in supervise_hits
-        ]
+        confidence = max(confidence, 0.85 if overriding else 0.6)
+        reasons += [rule.reason.format(words=matches.shown(words)) for rule, words in counted]
     urgent_reasons = [
         rule.reason.format(words=matches.shown(words))
         for rule, words in supervise_hits + urgent_hits
@@ -491,7 +524,7 @@ def classify(text: str) -> Suggestion:
     else:
         level = ROUTES[route].default_level
     entry = rules.taxonomy[category]
-    return Suggestion(
+    suggestion = Suggestion(
         route=str(route),
         supervise=supervise,
         category=category,
@@ -501,6 +534,19 @@ def classify(text: str) -> Suggestion:
         confidence=round(confidence, 2),
         reasons=tuple(reasons),
         unit_names=_unit_names(rules, matches, entry),
+    )
+    signals = [f"matter:{matter_rule.name}"] if matter_rule else []
+    signals += [f"supervise:{r.name}" for r, _w in supervise_hits]
+    signals += [f"urgent:{r.name}" for r, _w in urgent_hits]
+    # Not the rules' own answer nor their best category: the rules were tuned on the texts a
+    # model learns from, so there they look better than on new mail, and a model leaning on
+    # them would copy their mistakes (measured: decision 0013).
+    return Analysis(
+        suggestion=suggestion,
+        tokens=tuple(matches.tokens),
+        signals=tuple(signals),
+        overridden=bool(overriding),
+        matches=matches,
     )
 
 
