@@ -46,6 +46,7 @@ messages: install
 
 run: install messages
 	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) train_classifier --if-none
 	$(MANAGE) seed_demo --cases-at-least 300
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	scripts/serve.sh $(HOST):$(PORT)
@@ -68,15 +69,24 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-.PHONY: bench bench-lists bench-deadlines bench-reports
+.PHONY: bench bench-lists bench-deadlines bench-reports bench-classifier bench-classifier-accuracy
 # Benchmarks (not tests): intake throughput vs a bare Django view, on gunicorn + PostgreSQL;
 # then the staff lists at 100,000 cases (about 1 minute on a rerun, plus ~2 minutes of seeding
 # the first time: the database liaison_bench_lists is kept between runs).
 bench: install-dev messages
 	$(BIN)/python bench/intake.py
+	$(BIN)/python bench/classify.py
 	$(BIN)/python bench/worklists.py
 	$(BIN)/python bench/deadlines.py
 	$(BIN)/python bench/reports.py
+
+# The classifier: training on the corpora and on 10,000 decisions, messages per second.
+bench-classifier: install-dev messages
+	$(BIN)/python bench/classify.py
+
+# The classifier's accuracy on held-out texts, with 0, 160 and 800 decisions (docs/classifier.md).
+bench-classifier-accuracy: install-dev messages
+	$(BIN)/python bench/classifier_accuracy.py
 
 # The staff lists alone: workbench queues and filters, case page, desk, /rep/, /inbox/.
 bench-lists: install-dev messages

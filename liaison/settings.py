@@ -202,12 +202,19 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=41),
         "kwargs": {"full": True},
     },
+    # The classifier learns from staff decisions (routing.services.classifier_training).
+    "retrain-classifier": {
+        "task": "routing.tasks.retrain_classifier_task",
+        "schedule": crontab(hour=3, minute=41),
+    },
     # Retention (DESIGN section 9): contact details go a while after the case ended.
     "purge-contact-details": {
         "task": "feedback.tasks.contact_details_purge_task",
         "schedule": crontab(hour=3, minute=17),
     },
 }
+# The nightly task trains a new classifier model once this many staff decisions are new.
+CLASSIFIER_RETRAIN_AFTER_DECISIONS = env.int("CLASSIFIER_RETRAIN_AFTER_DECISIONS", default=20)
 # Residents' names and numbers are erased this many days after their case ended.
 CONTACT_RETENTION_DAYS = env.int("CONTACT_RETENTION_DAYS", default=730)
 

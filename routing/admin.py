@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -8,6 +9,7 @@ from routing.models import (
     CaseEvent,
     Category,
     ClassificationDecision,
+    ClassifierModel,
     DeadlineRule,
     ExtensionRequest,
     HandlingUnit,
@@ -100,10 +102,112 @@ class NotificationAdmin(ReadOnlyAdmin):
 
 @admin.register(ClassificationDecision)
 class ClassificationDecisionAdmin(ReadOnlyAdmin):
-    list_display = ["case", "suggested_route", "route", "suggested_category", "category", "changed"]
-    list_filter = ["changed", "route", "suggested_route"]
+    list_display = [
+        "case",
+        "suggested_route",
+        "suggested_supervise",
+        "route",
+        "supervise",
+        "suggested_category",
+        "category",
+        "changed",
+        "model_version",
+    ]
+    list_filter = ["changed", "route", "supervise", "suggested_route", "model_version"]
     list_select_related = ["category"]
     show_full_result_count = False
+
+
+CODES = ("direct", "assign", "transfer", "report", "supervise")
+
+
+@admin.register(ClassifierModel)
+class ClassifierModelAdmin(ReadOnlyAdmin):
+    """Each trained version of the classifier's model with its cross-validated accuracy, per
+    route too (``manage.py train_classifier``; the nightly task). The newest is in use."""
+
+    list_display = [
+        "version_label",
+        "created_at",
+        "examples",
+        "decisions",
+        "route_accuracy_cv",
+        "recall_per_route",
+        "report_precision",
+        "category_accuracy_cv",
+        "seconds",
+    ]
+    fields = [
+        "version_label",
+        "created_at",
+        "examples",
+        "decisions",
+        "route_accuracy_cv",
+        "category_accuracy_cv",
+        "per_route",
+        "confusion",
+        "library",
+        "seconds",
+    ]
+    readonly_fields = fields
+    # The model itself (several MB) stays out of the list's query.
+    list_display_links = ["version_label"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("blob")
+
+    @admin.display(description=_("version"), ordering="pk")
+    def version_label(self, obj):
+        return f"v{obj.pk}"
+
+    @admin.display(description=_("recall per route"))
+    def recall_per_route(self, obj):
+        rows = obj.report.get("per_route", {})
+        return " · ".join(f"{code} {rows.get(code, {}).get('recall')}" for code in CODES)
+
+    @admin.display(description=_("report precision"))
+    def report_precision(self, obj):
+        return obj.report.get("per_route", {}).get("report", {}).get("precision")
+
+    @admin.display(description=_("per route (cross-validated)"))
+    def per_route(self, obj):
+        rows = obj.report.get("per_route", {})
+        return format_html(
+            "<table><thead><tr><th></th><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            _("precision"),
+            _("recall"),
+            _("texts"),
+            format_html_join(
+                "",
+                "<tr><th>{}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
+                (
+                    (code, r.get("precision"), r.get("recall"), r.get("support"))
+                    for code, r in rows.items()
+                ),
+            ),
+        )
+
+    @admin.display(description=_("confusion (rows: staff's answer)"))
+    def confusion(self, obj):
+        table = obj.report.get("confusion", {})
+        return format_html(
+            "<table><thead><tr><th></th>{}</tr></thead><tbody>{}</tbody></table>",
+            format_html_join("", "<th>{}</th>", ((c,) for c in CODES)),
+            format_html_join(
+                "",
+                "<tr><th>{}</th>{}</tr>",
+                (
+                    (
+                        row,
+                        format_html_join(
+                            "", "<td>{}</td>", ((table.get(row, {}).get(c, 0),) for c in CODES)
+                        ),
+                    )
+                    for row in CODES
+                ),
+            ),
+        )
 
 
 @admin.register(ExtensionRequest)

@@ -38,7 +38,14 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+CHOOSE = _("— choose —")
+
+
 class StaffChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", CHOOSE)
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.username
 
@@ -111,12 +118,14 @@ class TriageForm(ServiceForm):
     category = forms.ModelChoiceField(
         label=_("Category"),
         queryset=Category.objects.all(),
+        empty_label=CHOOSE,
         error_messages={"required": _("Choose the category.")},
     )
     unit = forms.ModelChoiceField(
         label=_("Handling unit"),
         queryset=None,
         required=False,
+        empty_label=CHOOSE,
         help_text=_("Needed for a hand-off to a street office or township government."),
     )
     urgent = forms.BooleanField(

@@ -728,7 +728,7 @@ class ClassifierModel(models.Model):
     category_accuracy_cv = models.FloatField(_("category accuracy (cross-validated)"))
     # Per route: precision, recall and support, cross-validated; the confusion table.
     report = models.JSONField(default=dict)
-    library = models.CharField(max_length=50)
+    library = models.CharField(_("library"), max_length=50)
     seconds = models.FloatField(_("training time (s)"))
     # The fitted model, serialised (routing.classifier.learned); read once per process.
     blob = models.BinaryField(editable=False)

@@ -63,3 +63,13 @@ def deadline_sweep_task() -> dict[str, int]:
     counts = deadline_sweep()
     logger.info("deadline sweep %s", counts)
     return counts
+
+
+@shared_task(acks_late=True)
+def retrain_classifier_task() -> int | None:
+    """Beat, nightly: a new classifier model when enough staff decisions are new; returns its
+    version (None: not due)."""
+    from routing.services.classifier_training import classifier_retrain_if_due
+
+    model = classifier_retrain_if_due()
+    return model.pk if model else None

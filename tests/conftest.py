@@ -53,11 +53,13 @@ def _clear_cache():
     from feedback import reference
     from representatives.selectors import forget_all_tokens
     from routing import classifier, workdays
+    from routing.classifier import store
 
     cache.clear()
     reference.clear()
     forget_all_tokens()
     classifier.clear_cache()
+    store.forget()  # the stored model of another test is gone (the baseline stays)
     workdays.clear_cache()
     yield
 

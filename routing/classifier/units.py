@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models.signals import post_delete, post_save
 
-from routing.classifier.rules import Suggestion
+from routing.classifier.suggestion import Suggestion
 from routing.models import HandlingUnit
 from routing.routes import ROUTES
 

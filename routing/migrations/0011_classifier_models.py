@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('route_accuracy_cv', models.FloatField(verbose_name='route accuracy (cross-validated)')),
                 ('category_accuracy_cv', models.FloatField(verbose_name='category accuracy (cross-validated)')),
                 ('report', models.JSONField(default=dict)),
-                ('library', models.CharField(max_length=50)),
+                ('library', models.CharField(max_length=50, verbose_name='library')),
                 ('seconds', models.FloatField(verbose_name='training time (s)')),
                 ('blob', models.BinaryField()),
             ],

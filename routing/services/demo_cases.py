@@ -507,6 +507,9 @@ class Classifier:
             "unit": unit.name if unit else None,
             "unit_id": unit.pk if unit else None,
             "confidence": round(s.confidence, 2),
+            "needs_review": s.needs_review,
+            "model_version": s.model_version,
+            "model_words": list(s.model_words),
             "reasons": list(s.reasons),
         }
 

@@ -84,5 +84,8 @@ def case_suggestion(text: str, area) -> dict:
         "unit": unit.name if unit else None,
         "unit_id": unit.pk if unit else None,
         "confidence": round(suggestion.confidence, 2),
+        "needs_review": suggestion.needs_review,
+        "model_version": suggestion.model_version,
+        "model_words": list(suggestion.model_words),
         "reasons": list(suggestion.reasons),
     }

@@ -1,17 +1,21 @@
 """``manage.py classify``: the classifier for scripts (DESIGN section 5).
 
-Reads JSON lines ``{"text": "...", "area": "<optional area code>"}`` on stdin and writes one
-JSON line per input line, in order::
+Reads JSON lines ``{"text": "...", "area": "<optional area code>", "id": <optional>}`` on
+stdin and writes one JSON line per input line, in order::
 
-    {"route": ..., "category": ..., "urgent": ..., "unit": <name or null>,
-     "confidence": ..., "reasons": [...]}
+    {"route": ..., "base_route": ..., "category": ..., "urgent": ..., "unit": <name or null>,
+     "confidence": ..., "reasons": [...], "needs_review": ..., "model_version": ..., "id": ...}
 
-A line that is not a JSON object with a non-empty ``text`` gets ``{"error": "..."}`` and the
-command goes on, so output line N always answers input line N. An unknown or absent area
-code leaves street-level units null. Exit status 0 unless stdin cannot be read.
+``route`` is one of direct, assign, transfer, report, supervise (supervision called for);
+``base_route`` is the route the case follows under it. ``id`` is echoed when given. An
+empty or non-Chinese text gets a low-confidence suggestion marked ``needs_review``. A line
+that is not a JSON object gets ``{"error": "..."}`` and the command goes on, so output line N
+always answers input line N. An unknown or absent area code leaves street-level units null.
+Exit status 0 unless stdin cannot be read.
 
-Queries: one for the handling units (cached per process) and one per chunk of
-``CHUNK_SIZE`` lines that brings area codes not seen before.
+The texts of a chunk of ``CHUNK_SIZE`` lines are classified together (the learned model reads
+them at once). Queries: one for the handling units (cached per process), one for the model in
+use (checked once a minute), and one per chunk that brings area codes not seen before.
 """
 
 import json
@@ -49,8 +53,12 @@ class Command(BaseCommand):
                         )
                     }
                     areas.update({code: found.get(code) for code in wanted})
+                readable = [item for item in parsed if "error" not in item]
+                suggestions = iter(classifier.classify_many([i["text"] for i in readable]))
                 for item in parsed:
-                    self.stdout.write(json.dumps(_answer(item, areas), ensure_ascii=False))
+                    suggestion = None if "error" in item else next(suggestions)
+                    answer = _answer(item, suggestion, areas)
+                    self.stdout.write(json.dumps(answer, ensure_ascii=False))
         except OSError as e:
             raise CommandError(f"cannot read stdin: {e}") from e
 
@@ -77,21 +85,24 @@ def _parse(line: str | None) -> dict:
         return {"error": "line is not JSON"}
     if not isinstance(data, dict):
         return {"error": "line is not a JSON object"}
+    echo = {"id": data["id"]} if "id" in data else {}
     text = data.get("text")
-    if not isinstance(text, str) or not text.strip():
-        return {"error": "no text"}
+    if text is None:
+        text = ""
+    if not isinstance(text, str):
+        return {"error": "text must be a string", **echo}
     area = data.get("area")
     if isinstance(area, int) and not isinstance(area, bool):
         area = str(area)
     if area is not None and not isinstance(area, str):
-        return {"error": "area must be an area code"}
-    return {"text": text, "area": (area or "").strip()}
+        return {"error": "area must be an area code", **echo}
+    return {"text": text, "area": (area or "").strip(), **echo}
 
 
-def _answer(item: dict, areas: dict) -> dict:
+def _answer(item: dict, suggestion, areas: dict) -> dict:
+    echo = {"id": item["id"]} if "id" in item else {}
     if "error" in item:
-        return {"error": item["error"]}
-    suggestion = classifier.classify(item["text"])
+        return {"error": item["error"], **echo}
     code = item["area"]
     area = areas.get(code) if code else None
     unit = classifier.unit_for(suggestion, area)
@@ -106,4 +117,7 @@ def _answer(item: dict, areas: dict) -> dict:
         "unit": unit.name if unit else None,
         "confidence": suggestion.confidence,
         "reasons": reasons,
+        "needs_review": suggestion.needs_review,
+        "model_version": suggestion.model_version,
+        **echo,
     }
