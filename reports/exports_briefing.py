@@ -10,6 +10,7 @@ def briefing_sheets(figures: dict) -> list[tuple[str, list[str], list[list]]]:
     from django.utils.translation import gettext as _
 
     h = figures["handling"]
+    supervised = str(_("supervised follow-up (督办)"))
     sheets = [
         (
             _("Overview"),
@@ -26,7 +27,7 @@ def briefing_sheets(figures: dict) -> list[tuple[str, list[str], list[list]]]:
                 [_("Average days to close"), h["average_days"]],
                 [_("Reopened (redo)"), h["reopened"]],
                 [_("Returned by units"), h["returned"]],
-                [_("Under supervision (督办)"), h["supervised"]],
+                [_("Under supervision (督办)"), h.get("supervised")],
                 [_("Escalated to supervision"), h["escalated"]],
             ],
         ),
@@ -62,7 +63,8 @@ def briefing_sheets(figures: dict) -> list[tuple[str, list[str], list[list]]]:
                     r["received"],
                     r["street"],
                     r["category"],
-                    r["route"],
+                    # Supervision sits on the route (an issued briefing before it has no flag).
+                    " · ".join([r["route"], *([supervised] if r.get("supervised") else [])]),
                     r["status"],
                     r["unit"],
                     r["summary"],

@@ -59,6 +59,7 @@ def recomputed(area) -> dict:
         ),
         "on_time_rate": round(100 * len(on_time) / len(closed), 1),
         "satisfaction_rate": round(100 * len(good) / len(ratings), 1),
+        "supervised": sum(c.supervision != "" for c in opened),
     }
 
 
@@ -67,8 +68,21 @@ def test_headline_figures_match_an_independent_recount(quarter, areas):
     f = briefing.figures
     expected = recomputed(areas[0])
     assert f["volume"]["total"] == expected["opinions"]
-    for key in ("opened", "response_rate", "resolution_rate", "on_time_rate", "satisfaction_rate"):
+    for key in (
+        "opened",
+        "response_rate",
+        "resolution_rate",
+        "on_time_rate",
+        "satisfaction_rate",
+        "supervised",
+    ):
         assert f["handling"][key] == expected[key], key
+    # Supervision counts apart: the supervised hand-off stays a hand-off by route, and the
+    # appendix marks it.
+    by_route = {r["key"]: r["count"] for r in f["volume"]["by_route"]}
+    assert by_route["assign"] == 4 and "supervise" not in by_route
+    supervised = [r["ref"] for r in f["appendix"]["rows"] if r["supervised"]]
+    assert supervised == [quarter["H"].reference]
     assert briefing.title == "克拉玛依市民情民意专报（2026年第3季度）"
     assert briefing.overview_text.startswith("2026年第3季度，共收到群众意见8条")
 
