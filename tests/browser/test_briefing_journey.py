@@ -3,7 +3,8 @@
 Committee staff (desktop) open 数据统计, compile the draft of 2026Q3, rewrite its overview and
 issue it. A leader reads the dashboard and the issued briefing on an iPhone 13 viewport in
 Chinese, downloads the PDF, and writes an instruction that puts an overdue case under
-supervision; the staff member records what was done. Screenshots ``briefing-NN-*.png``, the
+supervision; the staff member records what was done, finds the case in the workbench's 待督办
+queue (still on its route, still with its unit) and names its supervisor. Screenshots ``briefing-NN-*.png``, the
 PDF and its first page as PNG are kept in ``test-artifacts/browser/``.
 """
 
@@ -125,6 +126,25 @@ def test_staff_issue_the_briefing_and_a_leader_instructs_on_a_phone(
     expect(staff.locator(".messages")).to_contain_text(zh("The follow-up was recorded."))
     assert Instruction.objects.get().follow_up == FOLLOW_UP
     shoot(staff, artifacts_dir, "briefing-06-follow-up-desk.png")
+
+    # --- the workbench: the case waits in 待督办 on its own route; staff name a supervisor ----
+    staff.get_by_role("link", name=zh("Workbench")).first.click()
+    staff.get_by_role("link", name=zh("To supervise")).click()
+    staff.get_by_role("link", name=overdue).click()
+    expect(staff.locator(".status")).to_contain_text(zh("Waiting for a supervisor"))
+    staff.get_by_text(zh("Name the supervisor")).click()
+    staff.get_by_label(zh("Supervisor")).select_option(label="bf-staff")
+    staff.get_by_label(zh("Why is it supervised?")).fill("按领导批示督办，十日内办结。")
+    staff.get_by_role("button", name=zh("Supervise"), exact=True).click()
+    expect(staff.locator(".messages")).to_contain_text(zh("The case is now supervised."))
+    expect(staff.locator(".status")).to_contain_text(zh("Under supervision"))
+    shoot(staff, artifacts_dir, "briefing-07-supervised-desk.png")
+    case = Case.objects.get(pk=quarter["C"].pk)
+    assert (case.supervision, case.supervision_reason, case.route) == (
+        "active",
+        "instruction",
+        quarter["C"].route,
+    )
 
     write_report(artifacts_dir, "briefing-journey.json", report)
     assert not problems, problems
