@@ -114,6 +114,9 @@ def staff_notice(template: str, case) -> str:
         "case_sent_back": _("The result of case %(ref)s was sent back: more is needed."),
         "case_to_reply": _("Case %(ref)s waits for your direct reply."),
         "case_supervised": _("You supervise case %(ref)s."),
+        "case_supervision_requested": _(
+            "Supervision of case %(ref)s was asked for: name a supervisor (待督办)."
+        ),
         "extension_requested": _("An extension was asked for case %(ref)s."),
         "extension_decided": _("The extension request for case %(ref)s was decided."),
         "case_replied": _("Case %(ref)s was replied to."),
@@ -121,8 +124,8 @@ def staff_notice(template: str, case) -> str:
         "deadline_resolve_due": _("The deadline of case %(ref)s has passed."),
         "deadline_resolve_overdue": _("Case %(ref)s is overdue."),
         "deadline_resolve_escalated": _(
-            "Case %(ref)s is still open after the grace period and is now supervised: "
-            "name a supervisor."
+            "Case %(ref)s is still open after the grace period: supervision is asked for, "
+            "name a supervisor (待督办)."
         ),
         "deadline_acknowledge_overdue": _("Case %(ref)s was not accepted in time."),
     }

@@ -321,7 +321,7 @@ def test_a_hand_off_goes_only_to_a_street_office(site, committee_staff, categori
 
 
 def test_a_leaders_instruction_on_a_held_case_waits_in_the_to_supervise_queue(
-    site, committee_staff, unit_staff, leader, categories
+    client, site, committee_staff, unit_staff, leader, categories
 ):
     case = _triage(
         open_case(site.area, site=site),
@@ -346,6 +346,9 @@ def test_a_leaders_instruction_on_a_held_case_waits_in_the_to_supervise_queue(
     assert Notification.objects.filter(
         user=committee_staff, case=case, template="case_supervision_requested"
     ).exists()
+    client.force_login(committee_staff)
+    inbox = client.get("/inbox/", HTTP_ACCEPT_LANGUAGE="zh-hans").text
+    assert "需要督办：请指定督办人（待督办）" in inbox and case.reference in inbox
     # The committee names a supervisor: the case leaves 待督办 for 督办中, still at the unit.
     supervision.case_supervise(
         case_id=case.pk, actor=committee_staff, supervisor=committee_staff, reason="按批示督办"
