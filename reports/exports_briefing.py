@@ -82,7 +82,12 @@ def briefing_xlsx(figures: dict) -> bytes:
 
 def briefing_pdf(version, *, base_url: str) -> bytes:
     """A4, Chinese (Noto Sans CJK SC), page numbers "第 N 页 共 M 页", charts as SVG."""
+    from PIL import ImageFile
     from weasyprint import HTML
+
+    # Importing WeasyPrint makes Pillow accept truncated images, process-wide; the briefing
+    # embeds none, and residents' uploads must still be refused when cut off (feedback.photos).
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     from reports.views_briefing import briefing_context
 

@@ -74,6 +74,20 @@ def test_truncated_image_refused():
         clean_photo(SimpleUploadedFile("cut.jpg", data[: len(data) // 2]))
 
 
+def test_truncated_image_refused_after_a_briefing_pdf(areas, committee_staff):
+    # Rendering a PDF imports WeasyPrint, which tells Pillow to accept truncated images.
+    from reports.exports_briefing import briefing_pdf
+    from reports.periods import Period
+    from reports.services.briefing import briefing_compile, briefing_issue
+
+    briefing = briefing_compile(period=Period.parse("2026Q3"), area=areas[0])
+    version = briefing_issue(briefing_id=briefing.pk, actor=committee_staff)
+    assert briefing_pdf(version, base_url="/").startswith(b"%PDF")
+    data = jpeg_with_gps().read()
+    with pytest.raises(ValidationError):
+        clean_photo(SimpleUploadedFile("cut.jpg", data[: len(data) // 2]))
+
+
 def test_oversized_file_refused(settings):
     settings.PHOTO_MAX_BYTES = 1000
     with pytest.raises(ValidationError) as error:
