@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from common.admin import ReadOnlyAdmin
 from feedback.models import ContactAccess, Rating, Submission, SubmissionPhoto
-from routing.admin import ReadOnlyAdmin
 
 
 class PhotoInline(admin.TabularInline):

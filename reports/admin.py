@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from common.admin import ReadOnlyAdmin
 from reports.models import Briefing, BriefingVersion, Instruction, StopWord
-from routing.admin import ReadOnlyAdmin
 
 
 @admin.register(StopWord)

@@ -4,10 +4,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import TEXTAREA, ServiceForm
 from feedback.models import Satisfaction
 from reports.models import Suggestion
 from representatives.models import Representative
-from routing.forms_common import TEXTAREA, ServiceForm
 from routing.models import HandlingUnit
 
 

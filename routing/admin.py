@@ -3,6 +3,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.admin import ReadOnlyAdmin
 from routing.models import (
     CalendarDay,
     Case,
@@ -34,19 +35,6 @@ class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "default_route", "unit_type", "position"]
     list_filter = ["default_route"]
     search_fields = ["name", "slug", "examples"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Workflow records change only through the services; the admin shows them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class CaseEventInline(admin.TabularInline):

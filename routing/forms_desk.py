@@ -10,9 +10,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import TEXTAREA, ServiceForm
 from feedback.forms import MultiplePhotoField
 from feedback.photos import clean_photo
-from routing.forms_common import TEXTAREA, ServiceForm
 from routing.models import CaseStatus
 from routing.selectors_desk import forward_unit_choices
 

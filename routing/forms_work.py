@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from routing.forms_common import TEXTAREA, ServiceForm
+from common.forms import TEXTAREA, ServiceForm
 from routing.models import (
     TRIAGE_STATUSES,
     CaseStatus,

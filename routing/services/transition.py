@@ -1,17 +1,18 @@
 """The one writer of ``Case.status`` (STYLE: one choke point for the workflow)."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.forms import PageError
 from routing.models import Case, CaseEvent, CaseStatus
 from routing.routes import Action, Body, RoutePolicy, holder_body, policy_for
 
 
-class IllegalTransition(ValidationError):
-    """The move is not in the transition table, or the case moved under our feet."""
+class IllegalTransition(PageError):
+    """The move is not in the transition table, or the case moved under our feet (shown at
+    the top of the page, not next to a field)."""
 
 
 def case_lock(case_id: int, expected_status: str | None = None) -> Case:
