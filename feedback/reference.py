@@ -2,30 +2,17 @@
 
 Areas and categories change a few times a year; reading them from the database (or Redis) on
 every submission would double the cost of the intake request. Each process keeps them for
-``TTL`` seconds; ``clear()`` drops them (tests, and the admin after an edit in this process).
+``TTL`` seconds (``common.cache``).
 """
-
-import threading
-import time
 
 from django.utils.choices import BaseChoiceIterator, normalize_choices
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from common.cache import TTLCache
+
 TTL = 300
-_lock = threading.Lock()
-_cache: dict[str, tuple[float, object]] = {}
-
-
-def _get(key: str, build):
-    now = time.monotonic()
-    hit = _cache.get(key)
-    if hit and now - hit[0] < TTL:
-        return hit[1]
-    value = build()
-    with _lock:
-        _cache[key] = (now, value)
-    return value
+_cache = TTLCache(TTL)
 
 
 class FrozenChoices(BaseChoiceIterator):
@@ -47,11 +34,6 @@ class FrozenChoices(BaseChoiceIterator):
 
     def __deepcopy__(self, memo):
         return self
-
-
-def clear() -> None:
-    with _lock:
-        _cache.clear()
 
 
 def area_choices() -> list:
@@ -78,7 +60,7 @@ def area_choices() -> list:
             group[1].append((area.pk, name))
         return FrozenChoices([("", _("Choose your community")), *groups.values()])
 
-    return _get(f"areas:{get_language()}", build)
+    return _cache.get(f"areas:{get_language()}", build)
 
 
 def category_choices() -> list:
@@ -98,7 +80,7 @@ def category_choices() -> list:
             ]
         )
 
-    return _get(f"categories:{get_language()}", build)
+    return _cache.get(f"categories:{get_language()}", build)
 
 
 def category_ids() -> dict[str, int]:
@@ -107,4 +89,4 @@ def category_ids() -> dict[str, int]:
 
         return dict(Category.objects.values_list("slug", "pk"))
 
-    return _get("category-ids", build)
+    return _cache.get("category-ids", build)

@@ -1,7 +1,6 @@
 """Read paths for the public directory and for resolving intake tokens."""
 
 import re
-import time
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -9,6 +8,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from common.cache import TTLCache
 from representatives.models import (
     LiaisonSite,
     QRCode,
@@ -133,16 +133,8 @@ class ResolvedToken:
 # (and deactivating a site in the admin) follow within TOKEN_CACHE_SECONDS.
 TOKEN_CACHE_SECONDS = 60
 TOKEN_CACHE_SIZE = 20_000
-_token_cache: dict[str, tuple[float, "ResolvedToken"]] = {}
-
-
-def forget_token(*tokens: str) -> None:
-    for token in tokens:
-        _token_cache.pop(token, None)
-
-
-def forget_all_tokens() -> None:
-    _token_cache.clear()
+_token_cache = TTLCache(TOKEN_CACHE_SECONDS, max_size=TOKEN_CACHE_SIZE)
+forget_token = _token_cache.forget
 
 
 def qr_token_resolve(token: str) -> ResolvedToken:
@@ -154,15 +146,7 @@ def qr_token_resolve(token: str) -> ResolvedToken:
     """
     if not TOKEN_RE.match(token):
         raise Http404
-    now = time.monotonic()
-    hit = _token_cache.get(token)
-    if hit and now - hit[0] < TOKEN_CACHE_SECONDS:
-        return hit[1]
-    resolved = _resolve(token)
-    if len(_token_cache) >= TOKEN_CACHE_SIZE:
-        _token_cache.clear()
-    _token_cache[token] = (now, resolved)
-    return resolved
+    return _token_cache.get(token, lambda: _resolve(token))
 
 
 def _resolve(token: str) -> ResolvedToken:

@@ -12,16 +12,16 @@ in this process), so counting days costs no query.
 
 import csv
 import re
-import threading
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from time import monotonic
 
 import chinese_calendar
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from common.cache import TTLCache
+from common.months import add_months
 from routing.models import CalendarDay, DeadlineRule
 
 # Deadlines fall at the end of the office day (deadlines.csv: "same working day").
@@ -70,45 +70,39 @@ def default_limits() -> dict[str, Limit]:
 DEFAULT_LIMITS = default_limits()
 
 
-class _Cache:
-    """Overrides and rules, loaded together and kept for ``CACHE_SECONDS``."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.loaded_at = None
-        self.days: dict[date, bool] = {}
-        self.limits: dict[str, Limit] = {}
-
-    def get(self) -> "_Cache":
-        now = monotonic()
-        if self.loaded_at is None or now - self.loaded_at > CACHE_SECONDS:
-            with self.lock:
-                self.days = dict(CalendarDay.objects.values_list("day", "is_working_day"))
-                self.limits = {
-                    rule.level: Limit(
-                        rule.acknowledge_within,
-                        rule.acknowledge_unit,
-                        rule.resolve_within,
-                        rule.resolve_unit,
-                    )
-                    for rule in DeadlineRule.objects.all()
-                }
-                self.loaded_at = now
-        return self
-
-    def clear(self, **_kwargs) -> None:
-        self.loaded_at = None
+@dataclass(frozen=True)
+class _Corrections:
+    days: dict[date, bool]  # CalendarDay: a day off or a make-up working day
+    limits: dict[str, Limit]  # DeadlineRule by level
 
 
-_cache = _Cache()
-clear_cache = _cache.clear
+def _load() -> _Corrections:
+    return _Corrections(
+        days=dict(CalendarDay.objects.values_list("day", "is_working_day")),
+        limits={
+            rule.level: Limit(
+                rule.acknowledge_within,
+                rule.acknowledge_unit,
+                rule.resolve_within,
+                rule.resolve_unit,
+            )
+            for rule in DeadlineRule.objects.all()
+        },
+    )
+
+
+def _corrections() -> _Corrections:
+    return _cache.get("corrections", _load)
+
+
+_cache = TTLCache(CACHE_SECONDS)
 for _model in (CalendarDay, DeadlineRule):
     post_save.connect(_cache.clear, sender=_model, dispatch_uid=f"workdays-{_model.__name__}")
     post_delete.connect(_cache.clear, sender=_model, dispatch_uid=f"workdays-{_model.__name__}-d")
 
 
 def is_working_day(day: date) -> bool:
-    corrected = _cache.get().days.get(day)
+    corrected = _corrections().days.get(day)
     if corrected is not None:
         return corrected
     try:
@@ -146,19 +140,8 @@ def _end_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, END_OF_DAY))
 
 
-def _add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for candidate in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, candidate))
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
 def limit_for(level: str) -> Limit:
-    limit = _cache.get().limits.get(level) or DEFAULT_LIMITS.get(level)
+    limit = _corrections().limits.get(level) or DEFAULT_LIMITS.get(level)
     if limit is None:
         raise ValueError(f"unknown deadline level {level!r}")
     return limit
@@ -169,7 +152,7 @@ def _after(start: datetime, amount: int, unit: str) -> datetime:
         return start + timedelta(hours=amount)
     today = timezone.localtime(start).date()
     if unit == Unit.MONTHS:  # the same date N months on, or the next working day
-        return _end_of(add_working_days(_add_months(today, amount), 0))
+        return _end_of(add_working_days(add_months(today, amount), 0))
     return _end_of(add_working_days(today, amount))
 
 

@@ -12,6 +12,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from common.cache import TTLCache
 from routing.classifier import corpus, learned
 
 logger = logging.getLogger(__name__)
@@ -26,38 +27,34 @@ class Current:
 
 
 _lock = threading.Lock()
-_stored: tuple[float, Current | None] | None = None  # (checked at, what was found)
+_checked = TTLCache(CHECK_EVERY)  # the newest version found, looked for once a minute
+_loaded: dict[int, Current] = {}  # the model of that version (a new one replaces it)
 _baseline: Current | None = None
 
 
 def current() -> Current:
     """The newest stored model, or the baseline when none can be used."""
-    global _stored
-    checked = _stored
-    if checked is not None and time.monotonic() - checked[0] < CHECK_EVERY:
-        found = checked[1]
-    else:
-        found = _newest(checked[1] if checked else None)
-        with _lock:
-            _stored = (time.monotonic(), found)
-    return found or baseline()
+    return _checked.get("newest", _newest) or baseline()
 
 
-def _newest(known: Current | None) -> Current | None:
+def _newest() -> Current | None:
     from routing.models import ClassifierModel
 
     version = ClassifierModel.objects.order_by("-pk").values_list("pk", flat=True).first()
     if version is None:
         return None
-    if known is not None and known.version == version:
-        return known
+    if version in _loaded:
+        return _loaded[version]
     blob = ClassifierModel.objects.filter(pk=version).values_list("blob", flat=True).first()
     model = learned.loads(blob) if blob else None
     if model is None:
         logger.warning("classifier model v%s was made by another version; not used", version)
         return None
     logger.info("classifier model v%s loaded", version)
-    return Current(version=version, model=model)
+    with _lock:
+        _loaded.clear()  # one model in memory at a time
+        _loaded[version] = Current(version=version, model=model)
+    return _loaded[version]
 
 
 def baseline() -> Current:
@@ -74,7 +71,5 @@ def baseline() -> Current:
 
 
 def forget() -> None:
-    """Look for the newest stored model at the next call (tests; after training here)."""
-    global _stored
-    with _lock:
-        _stored = None
+    """Look for the newest stored model at the next call (after training here)."""
+    _checked.clear()

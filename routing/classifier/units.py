@@ -2,12 +2,11 @@
 from a per-process cache of all active units (one query, refreshed every ``UNIT_CACHE_TTL``
 seconds or by ``clear_cache()``)."""
 
-import threading
-import time
 from dataclasses import dataclass
 
 from django.db.models.signals import post_delete, post_save
 
+from common.cache import TTLCache
 from routing.classifier.suggestion import Suggestion
 from routing.models import HandlingUnit
 from routing.routes import ROUTES
@@ -17,42 +16,30 @@ UNIT_CACHE_TTL = 300
 
 @dataclass
 class _UnitIndex:
-    loaded_at: float
     by_name: dict[str, HandlingUnit]
     by_street: dict[int, HandlingUnit]  # street/township area id -> its office or government
     by_kind: dict[str, HandlingUnit]  # first unit of each kind (the fixed city bodies)
 
 
-_unit_lock = threading.Lock()
-_unit_index: _UnitIndex | None = None
-
-
-def clear_cache() -> None:
-    """Forget the cached handling units (tests; and any unit saved in this process)."""
-    global _unit_index
-    with _unit_lock:
-        _unit_index = None
+_cache = TTLCache(UNIT_CACHE_TTL)
+clear_cache = _cache.clear
 
 
 def _units() -> _UnitIndex:
-    global _unit_index
-    index = _unit_index
-    if index is not None and time.monotonic() - index.loaded_at < UNIT_CACHE_TTL:
-        return index
+    return _cache.get("units", _index)
+
+
+def _index() -> _UnitIndex:
     units = list(HandlingUnit.objects.filter(is_active=True).order_by("pk"))
     street_kinds = {HandlingUnit.Kind.STREET_OFFICE, HandlingUnit.Kind.TOWNSHIP_GOVERNMENT}
     by_kind: dict[str, HandlingUnit] = {}
     for unit in units:
         by_kind.setdefault(unit.kind, unit)
-    index = _UnitIndex(
-        loaded_at=time.monotonic(),
+    return _UnitIndex(
         by_name={u.name: u for u in units},
         by_street={u.area_id: u for u in units if u.kind in street_kinds and u.area_id},
         by_kind=by_kind,
     )
-    with _unit_lock:
-        _unit_index = index
-    return index
 
 
 def _street_id(area) -> int | None:
@@ -88,10 +75,6 @@ def unit_for(suggestion: Suggestion, area) -> HandlingUnit | None:
     return index.by_kind.get(policy.after_review) if policy.after_review else None
 
 
-def _forget_units(**kwargs) -> None:
-    clear_cache()
-
-
 # Units change a few times a year, through the admin; other processes catch up within the TTL.
-post_save.connect(_forget_units, sender=HandlingUnit, dispatch_uid="classifier-forget-units")
-post_delete.connect(_forget_units, sender=HandlingUnit, dispatch_uid="classifier-forget-units")
+post_save.connect(_cache.clear, sender=HandlingUnit, dispatch_uid="classifier-forget-units")
+post_delete.connect(_cache.clear, sender=HandlingUnit, dispatch_uid="classifier-forget-units")
