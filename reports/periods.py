@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from common.months import add_months
+
 QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -90,8 +92,3 @@ class Period:
             datetime.combine(self.start, time(), tzinfo=zone),
             datetime.combine(self.end, time(), tzinfo=zone),
         )
-
-
-def add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)

@@ -39,10 +39,11 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from common.months import add_months
 from feedback.models import Rating, Satisfaction, Submission
 from reports import metrics
 from reports.models import MonthlyCount, RollupState
-from reports.periods import Period, add_months
+from reports.periods import Period
 from representatives.models import Area
 from routing.models import Case, CaseEvent, CaseStatus, Category, HandlingUnit
 

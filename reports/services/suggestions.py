@@ -1,7 +1,6 @@
 """From recurring concerns to representatives' suggestions (代表建议) and congress motions
 (议案), keeping the links to the cases they came from."""
 
-import calendar
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -10,6 +9,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.months import add_months
 from feedback.models import Satisfaction
 from reports.models import Motion, Suggestion
 from reports.periods import Period
@@ -17,12 +17,6 @@ from routing.models import Case, Category
 
 REPLY_MONTHS = 3  # the unit answers within three months...
 EXTENDED_MONTHS = 6  # ...or six, when a difficult one is approved
-
-
-def add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    year, month = index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def suggestion_from_cluster(*, street, category: Category, period: Period, actor) -> Suggestion:

@@ -23,6 +23,8 @@ def test_periods_parse_shape_and_neighbours():
     assert Period.parse("2026-02").key == "2026-02" and Period.parse("2026-02").days == 28
     custom = Period.parse("2026-07-15..2026-07-24")
     assert custom.days == 10 and custom.previous().key == "2026-07-05..2026-07-14"
+    # A year earlier keeps the days (it once fell back to whole months).
+    assert custom.year_before().key == "2025-07-15..2025-07-24"
     assert Period.last_complete_quarter(at("2026-11-28T00:00").date()).key == "2026Q3"
     assert Period.last_complete_quarter(at("2026-01-02T00:00").date()).key == "2025Q4"
     for bad in ("2026Q5", "2026-13", "Q3", "2026-07-10..2026-07-01", ""):
