@@ -114,7 +114,7 @@ class Submission(models.Model):
         on_delete=models.PROTECT,
         db_index=False,
     )
-    # Contact details: encrypted at rest (feedback.crypto); only a masked form is kept in clear.
+    # Contact details: encrypted at rest (common.crypto); only a masked form is kept in clear.
     contact_name_encrypted = models.TextField(blank=True, editable=False)
     contact_phone_encrypted = models.TextField(blank=True, editable=False)
     contact_phone_masked = models.CharField(max_length=20, blank=True, editable=False)

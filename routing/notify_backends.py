@@ -65,7 +65,7 @@ class HTTPGatewaySMSBackend:
     """
 
     def send(self, notification) -> None:
-        from feedback import crypto
+        from common import crypto
 
         submission = notification.submission
         if submission is None or not submission.contact_phone_encrypted:

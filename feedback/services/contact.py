@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 
-from feedback import crypto
+from common import crypto
 from feedback.models import ContactAccess, Submission
 
 

@@ -9,7 +9,7 @@ from celery import current_app
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from feedback import crypto
+from common import crypto
 from feedback.models import (
     CODE_ALPHABET,
     Channel,

@@ -11,7 +11,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from feedback.crypto import redact_numbers
+from common.crypto import redact_numbers
 from feedback.models import Submission
 from reports import metrics
 from reports.models import Briefing, BriefingVersion, Instruction

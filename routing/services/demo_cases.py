@@ -40,7 +40,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from feedback import crypto
+from common import crypto
 from feedback.models import (
     CODE_ALPHABET,
     Channel,

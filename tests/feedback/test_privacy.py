@@ -7,7 +7,7 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.db import connection
 
-from feedback import crypto
+from common import crypto
 from feedback.models import Submission
 from routing.models import Notification
 from tests.feedback.conftest import form_data

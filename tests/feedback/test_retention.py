@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from feedback import crypto
+from common import crypto
 from feedback.models import Submission
 from feedback.services.contact import submission_contact_reveal
 from feedback.services.retention import contact_details_purge

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from feedback import crypto
+from common import crypto
 from feedback.models import Rating, Submission
 from feedback.services.submit import IntakeSource, submission_create
 from representatives.models import QRCode

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from feedback import crypto
+from common import crypto
 from feedback.models import Submission
 
 
