@@ -177,7 +177,8 @@ def ensure_users() -> dict:
 
 def ensure_notifications(user, n: int = 2000) -> None:
     """In-app notices for the city clerk's inbox (the seeder deletes the ones it writes)."""
-    from routing.models import Case, Notification
+    from notifications.models import Notification
+    from routing.models import Case
 
     have = Notification.objects.filter(user=user, channel=Notification.Channel.IN_APP).count()
     if have >= n:

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "django_ratelimit",
+    "notifications",
     "representatives",
     "feedback",
     "routing",
@@ -174,7 +175,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("OPEN_CASES_EVERY_SECONDS", default=5.0),
     },
     "resend-notifications": {
-        "task": "routing.tasks.resend_notifications_task",
+        "task": "notifications.tasks.resend_notifications_task",
         "schedule": env.float("RESEND_NOTIFICATIONS_EVERY_SECONDS", default=60.0),
     },
     # The deadline sweep (routing.services.deadlines): reminders, due, overdue, escalation.
@@ -399,8 +400,8 @@ TRACK_RATE = env.str("TRACK_RATE", default="30/h")
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
 
 # Notification backends by channel (the outbox delivers through these).
-SMS_BACKEND = env.str("SMS_BACKEND", default="routing.notify_backends.ConsoleSMSBackend")
-# routing.notify_backends.HTTPGatewaySMSBackend: a JSON POST per message to this URL.
+SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.backends.ConsoleSMSBackend")
+# notifications.backends.HTTPGatewaySMSBackend: a JSON POST per message to this URL.
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
 SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=5.0)

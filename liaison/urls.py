@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("feedback.urls")),
     path("", include("routing.urls")),
     path("", include("reports.urls")),
+    path("", include("notifications.urls")),
     # The admin's own sign-in would skip the TOTP code: send it to the portal's sign-in.
     path(
         "admin/login/",

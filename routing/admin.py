@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from common.admin import ReadOnlyAdmin
 from routing.models import (
@@ -14,7 +13,6 @@ from routing.models import (
     DeadlineRule,
     ExtensionRequest,
     HandlingUnit,
-    Notification,
     ProgressMeeting,
     ReplyTemplate,
     UpwardReport,
@@ -53,39 +51,6 @@ class CaseAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     show_full_result_count = False
     inlines = [CaseEventInline]
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    list_display = [
-        "pk",
-        "channel",
-        "template",
-        "state",
-        "attempts",
-        "last_error",
-        "created_at",
-        "sent_at",
-    ]
-    list_filter = ["state", "channel", "template"]
-    date_hierarchy = "created_at"
-    show_full_result_count = False
-    actions = ["send_again"]
-
-    @admin.action(description=_("Send the failed notifications again"))
-    def send_again(self, request, queryset):
-        from routing.services.notify import notifications_send_again
-
-        count = notifications_send_again(list(queryset.values_list("pk", flat=True)))
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d failed notification was queued again.",
-                "%(count)d failed notifications were queued again.",
-                count,
-            )
-            % {"count": count},
-        )
 
 
 @admin.register(ClassificationDecision)

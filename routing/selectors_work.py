@@ -23,7 +23,6 @@ from routing.models import (
     ExtensionRequest,
     HandlingUnit,
     MeetingDecision,
-    Notification,
     ProgressMeeting,
     Supervision,
     SupervisionMilestone,
@@ -233,14 +232,4 @@ def meeting_list_for_user(official: Official) -> QuerySet:
         .select_related("area")
         .annotate(decision_count=Count("decisions"))
         .order_by("-held_on", "-pk")
-    )
-
-
-def notification_list_for_user(user) -> QuerySet:
-    """The user's in-app notices, newest first."""
-    return (
-        Notification.objects.filter(user=user, channel=Notification.Channel.IN_APP)
-        .select_related("case")
-        .only("pk", "template", "created_at", "case_id", "case__summary")
-        .order_by("-created_at", "-pk")
     )

@@ -4,24 +4,10 @@ import logging
 
 from celery import shared_task
 
-from routing.models import Notification
-from routing.notify_backends import PermanentDeliveryError
 from routing.selectors import submission_ids_without_case
 from routing.services.intake import case_open_for_submission
-from routing.services.notify import notification_deliver, notification_ids_to_resend
 
 logger = logging.getLogger(__name__)
-
-
-@shared_task(bind=True, max_retries=5, acks_late=True)
-def deliver_notification_task(self, notification_id: int) -> bool:
-    """Deliver one outbox row; retried with backoff when the backend fails."""
-    try:
-        return notification_deliver(notification_id)
-    except (Notification.DoesNotExist, PermanentDeliveryError):
-        return False  # nothing to retry: the row is marked failed for an administrator
-    except Exception as exc:
-        raise self.retry(exc=exc, countdown=min(60 * 2**self.request.retries, 3600)) from exc
 
 
 @shared_task(acks_late=True)
@@ -43,15 +29,6 @@ def open_pending_cases_task() -> int:
         if len(ids) < 500:
             break
     return opened
-
-
-@shared_task
-def resend_notifications_task() -> int:
-    """Beat sweep: re-queue notifications whose delivery task was lost (broker down)."""
-    ids = notification_ids_to_resend()
-    for notification_id in ids:
-        deliver_notification_task.delay(notification_id)
-    return len(ids)
 
 
 @shared_task(acks_late=True)

@@ -1,4 +1,4 @@
-"""The committee's workbench and the inbox (names: ``routing:<name>``)."""
+"""The committee's workbench, and where a notice's link opens a case (names: ``routing:<name>``)."""
 
 from django.urls import path
 
@@ -62,5 +62,5 @@ urlpatterns = [
     ),
     path("work/meetings/", views.meeting_list, name="meeting-list"),
     path("work/meetings/new/", views.meeting_new, name="meeting-new"),
-    path("inbox/", views.inbox, name="inbox"),
+    path("cases/<int:pk>/", views.case_open, name="case-open"),
 ]

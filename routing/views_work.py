@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -51,7 +51,6 @@ from routing.models import (
     SupervisionMilestone,
     UnitKind,
 )
-from routing.notify_backends import staff_notice
 from routing.routes import ROUTES, Action, Body, policy_for
 from routing.selectors import QUEUES, get_case_for_user_or_404, queue_counts
 from routing.selectors_work import (
@@ -61,7 +60,6 @@ from routing.selectors_work import (
     committee_official_or_404,
     meeting_candidates,
     meeting_list_for_user,
-    notification_list_for_user,
     parse_reference,
     workbench_case_list,
 )
@@ -682,7 +680,7 @@ def meeting_new(request):
     )
 
 
-# --- The inbox --------------------------------------------------------------------------------
+# --- Opening a case from a notice -------------------------------------------------------------
 
 
 def case_link_name_for(user) -> str | None:
@@ -697,30 +695,13 @@ def case_link_name_for(user) -> str | None:
     }.get(role)
 
 
-def _case_url(name: str | None, case_id: int | None) -> str | None:
-    if not name or case_id is None:
-        return None
-    try:
-        return reverse(name, args=[case_id])
-    except NoReverseMatch:
-        return None
-
-
 @login_required
 @require_GET
-def inbox(request):
-    """The signed-in user's in-app notices, newest first."""
-    page = Paginator(notification_list_for_user(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    link_name = case_link_name_for(request.user)
-    items = [
-        {
-            "text": staff_notice(notice.template, notice.case),
-            "summary": notice.case.summary if notice.case_id else "",
-            "created_at": notice.created_at,
-            "url": _case_url(link_name, notice.case_id),
-        }
-        for notice in page
-    ]
-    return render(request, "routing/work/inbox.html", {"page": page, "items": items})
+def case_open(request, pk):
+    """Where a notice's link leads: the case on the page of the reader's role, if they may see
+    it (404 otherwise, as everywhere)."""
+    get_case_for_user_or_404(request.user, pk)
+    name = case_link_name_for(request.user)
+    if name is None:
+        raise Http404
+    return redirect(name, pk)

@@ -18,9 +18,9 @@ from feedback.models import (
     Submission,
     SubmissionPhoto,
 )
-from routing.models import Notification
+from notifications.models import Notification
+from notifications.services import notification_enqueue
 from routing.services.intake import case_schedule_opening
-from routing.services.notify import notification_enqueue
 
 
 @dataclass(frozen=True)

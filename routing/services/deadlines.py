@@ -28,12 +28,12 @@ from django.db.models import Exists, F, OuterRef, QuerySet, Value
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from notifications.models import Notification
 from routing.models import (
     Case,
     CaseEvent,
     CaseStatus,
     DeadlineAction,
-    Notification,
     Supervision,
     SupervisionReason,
 )

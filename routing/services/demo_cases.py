@@ -51,6 +51,7 @@ from feedback.models import (
     Submission,
     new_secret,
 )
+from notifications.models import Notification
 from representatives.models import (
     Area,
     LiaisonSite,
@@ -72,7 +73,6 @@ from routing.models import (
     DeadlineLevel,
     ExtensionRequest,
     HandlingUnit,
-    Notification,
     Route,
     Supervision,
     SupervisionMilestone,

@@ -7,12 +7,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications.services import notify_users
 from routing.models import CaseEvent, ExtensionRequest
 from routing.routes import Action, holder_body, policy_for
 from routing.services.officials import (
     committee_public_name,
     committee_staff_for,
-    notify_users,
     unit_staff_for,
 )
 from routing.services.transition import case_lock

@@ -1,4 +1,4 @@
-"""Who must hear about a step of a case, and the in-app + e-mail notices they get."""
+"""Who must hear about a step of a case (the notices themselves: ``notifications``)."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -7,8 +7,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from representatives.models import Role
-from routing.models import Notification
-from routing.services.notify import notification_enqueue
 
 
 def committee_public_name() -> str:
@@ -46,26 +44,3 @@ def direct_responders_for(case):
     if case.site_id:
         q |= Q(official__role=Role.STATION_STAFF, official__site_id=case.site_id)
     return User.objects.filter(q, is_active=True)
-
-
-def notify_users(*, users, case, template: str) -> int:
-    """An in-app notice for each user (their inbox), plus an e-mail where they have an address.
-
-    Rows are written in the caller's transaction; e-mails go out after commit (outbox)."""
-    users = list(users.only("pk", "email").distinct())
-    Notification.objects.bulk_create(
-        Notification(
-            channel=Notification.Channel.IN_APP,
-            template=template,
-            user=user,
-            case=case,
-            state=Notification.State.SENT,
-        )
-        for user in users
-    )
-    for user in users:
-        if user.email:
-            notification_enqueue(
-                channel=Notification.Channel.EMAIL, template=template, user=user, case=case
-            )
-    return len(users)

@@ -18,8 +18,9 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from notifications.services import notify_users
 from routing.models import Case, CaseEvent, Supervision, SupervisionMilestone, SupervisionReason
-from routing.services.officials import committee_public_name, committee_staff_for, notify_users
+from routing.services.officials import committee_public_name, committee_staff_for
 from routing.services.transition import case_lock
 
 

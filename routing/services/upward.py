@@ -6,9 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from notifications.services import notify_users
 from routing.models import CaseEvent, CaseStatus, UpwardReport
 from routing.routes import Action, Body
-from routing.services.officials import committee_staff_for, notify_users
+from routing.services.officials import committee_staff_for
 from routing.services.transition import case_lock, case_require_step, case_transition
 
 

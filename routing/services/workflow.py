@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications.services import notify_users
 from routing.models import (
     TRIAGE_STATUSES,
     Case,
@@ -27,7 +28,6 @@ from routing.routes import ROUTES, SUPERVISION, Action, Body, RoutePolicy
 from routing.services.officials import (
     committee_staff_for,
     direct_responders_for,
-    notify_users,
     unit_staff_for,
 )
 from routing.services.supervision import supervision_end, supervision_start

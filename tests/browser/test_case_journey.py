@@ -23,13 +23,13 @@ from playwright.sync_api import expect
 
 from feedback.forms import IntakeForm, RatingForm
 from feedback.models import ContactPreference, RequestType, Submission
+from notifications.models import Notification
 from representatives.models import Area, LiaisonSite, QRCode, Role, TokenStatus
 from representatives.services.seed import seed_network
 from routing.models import (
     CaseEvent,
     CaseStatus,
     HandlingUnit,
-    Notification,
     Route,
 )
 from tests.browser.helpers import (

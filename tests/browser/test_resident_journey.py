@@ -26,10 +26,11 @@ from feedback.models import (
     Submission,
 )
 from feedback.services.submit import IntakeSource, submission_create
+from notifications.models import Notification
 from representatives.models import LiaisonSite, QRCode, TokenStatus
 from representatives.selectors import qr_token_resolve
 from representatives.services.seed import seed_network
-from routing.models import CaseEvent, CaseStatus, Notification
+from routing.models import CaseEvent, CaseStatus
 from routing.services.transition import case_reply, case_transition
 from tests.browser.helpers import (
     CJK_FONT,

@@ -17,7 +17,8 @@ from django.db import connection
 from django.utils import timezone
 
 from feedback.models import Submission
-from routing.models import Case, CaseEvent, DeadlineAction, Notification
+from notifications.models import Notification
+from routing.models import Case, CaseEvent, DeadlineAction
 from routing.services.workflow import case_accept
 from tests.faults.conftest import Web
 from tests.feedback.conftest import form_data

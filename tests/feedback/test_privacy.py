@@ -9,7 +9,7 @@ from django.db import connection
 
 from common import crypto
 from feedback.models import Submission
-from routing.models import Notification
+from notifications.models import Notification
 from tests.feedback.conftest import form_data
 
 pytestmark = pytest.mark.django_db

@@ -15,12 +15,13 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from feedback.models import Rating, Submission
+from notifications.models import Notification
 from reports.models import Briefing, Instruction, StopWord
 from reports.periods import Period
 from reports.services.briefing import briefing_compile, briefing_issue
 from reports.tasks import compile_quarterly_briefing_task
 from representatives.models import Role
-from routing.models import Case, CaseEvent, Notification
+from routing.models import Case, CaseEvent
 from tests.factories import make_official
 from tests.reports.conftest import at, made
 

@@ -15,7 +15,7 @@ PAGES = [
     "/admin/routing/handlingunit/",
     "/admin/routing/category/",
     "/admin/routing/case/",
-    "/admin/routing/notification/",
+    "/admin/notifications/notification/",
     "/admin/feedback/submission/",
     "/admin/feedback/rating/",
 ]

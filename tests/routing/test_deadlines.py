@@ -12,12 +12,12 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from notifications.models import Notification
 from routing.models import (
     Case,
     CaseEvent,
     CaseStatus,
     DeadlineAction,
-    Notification,
     Route,
     Supervision,
     SupervisionReason,

@@ -91,7 +91,7 @@ PAGES = [
     Page("routing:meeting-list", audience="committee"),
     Page("routing:meeting-new", audience="committee"),
     Page("routing:meeting-new", "POST", audience="committee"),
-    Page("routing:inbox", audience="signed_in"),
+    Page("notifications:inbox", audience="signed_in"),
     Page(
         "routing:case-contact-reveal",
         "POST",

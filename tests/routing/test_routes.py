@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from feedback.models import Satisfaction, Submission
 from feedback.services.rate import case_rate
+from notifications.models import Notification
 from reports.services.briefing import instruction_create
 from routing.models import (
     TRANSITIONS,
@@ -21,7 +22,6 @@ from routing.models import (
     CaseEvent,
     CaseStatus,
     Category,
-    Notification,
     Route,
     Supervision,
     SupervisionReason,

@@ -20,14 +20,12 @@ from routing.models import (
     ClassificationDecision,
     ExtensionRequest,
     MeetingDecision,
-    Notification,
     ProgressMeeting,
     Route,
     SupervisionMilestone,
     UpwardReport,
 )
 from routing.services.extension import extension_request_create
-from routing.services.supervision import case_supervise
 from routing.services.workflow import (
     case_accept,
     case_progress,
@@ -703,51 +701,3 @@ def test_meeting_ignores_cases_outside_the_scope(client, other_street_clerk, in_
     )
     assert response.status_code == 400
     assert not MeetingDecision.objects.exists()
-
-
-# --- inbox --------------------------------------------------------------------------------------
-
-
-def test_inbox_shows_notices_in_words_linked_to_the_right_page(
-    client, clerk, unit_staff, new_case, unit
-):
-    triage(new_case, clerk, route=Route.ASSIGN, unit=unit)
-    case_supervise(case_id=new_case.pk, actor=clerk, supervisor=clerk, reason="重点督办")
-    assert Notification.objects.filter(user=clerk, channel="in_app").exists()
-
-    client.force_login(clerk)
-    mine = client.get("/inbox/")
-    assert mine.status_code == 200
-    assert mine.context["items"][0]["url"] == url(new_case)
-    with translation.override("zh-hans"):
-        expected = translation.gettext("You supervise case %(ref)s.") % {"ref": new_case.reference}
-    assert escape(expected) in mine.content.decode()
-
-    client.force_login(unit_staff)
-    theirs = client.get("/inbox/")
-    assert theirs.status_code == 200
-    assert theirs.context["items"][0]["url"] == f"/desk/cases/{new_case.pk}/"
-    assert client.logout() is None
-    assert client.get("/inbox/").status_code == 302
-
-
-def test_inbox_query_count_does_not_grow_with_notices(client, clerk, site):
-    def notices(n):
-        for _ in range(n):
-            Notification.objects.create(
-                channel=Notification.Channel.IN_APP,
-                template="case_supervised",
-                user=clerk,
-                case=open_case(site.area, site=site),
-                state=Notification.State.SENT,
-            )
-
-    client.force_login(clerk)
-    notices(2)
-    with CaptureQueriesContext(connection) as few:
-        assert client.get("/inbox/").status_code == 200
-    notices(15)
-    with CaptureQueriesContext(connection) as many:
-        page = client.get("/inbox/")
-    assert len(page.context["items"]) == 17
-    assert len(many) == len(few)

@@ -14,6 +14,7 @@ from feedback.models import Satisfaction, Submission
 from feedback.selectors import case_public_timeline
 from feedback.services.rate import case_rate
 from feedback.services.submit import IntakeSource, submission_create
+from notifications.models import Notification
 from representatives.models import Role
 from routing.forms_work import TriageForm
 from routing.models import (
@@ -24,7 +25,6 @@ from routing.models import (
     Category,
     ClassificationDecision,
     ExtensionRequest,
-    Notification,
     Route,
     Supervision,
     SupervisionReason,

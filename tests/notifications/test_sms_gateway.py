@@ -9,10 +9,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from routing.models import Notification
-from routing.services import notify
-from routing.services.notify import notification_deliver, notification_enqueue
-from routing.tasks import deliver_notification_task
+from notifications import services as notify
+from notifications.models import Notification
+from notifications.services import notification_deliver, notification_enqueue
+from notifications.tasks import deliver_notification_task
 from tests.routing.helpers import PHONE, open_case
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def gateway(settings):
     server = FakeGateway()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    settings.SMS_BACKEND = "routing.notify_backends.HTTPGatewaySMSBackend"
+    settings.SMS_BACKEND = "notifications.backends.HTTPGatewaySMSBackend"
     settings.SMS_GATEWAY_URL = server.url
     settings.SMS_GATEWAY_TOKEN = "gateway-token"
     settings.SMS_GATEWAY_TIMEOUT = 1.0
@@ -189,7 +189,7 @@ def test_the_gateway_backend_needs_a_url():
         [sys.executable, "-c", "import django; django.setup()"],
         env={
             "DJANGO_SETTINGS_MODULE": "liaison.settings",
-            "SMS_BACKEND": "routing.notify_backends.HTTPGatewaySMSBackend",
+            "SMS_BACKEND": "notifications.backends.HTTPGatewaySMSBackend",
             "PATH": "/usr/bin:/bin",
         },
         capture_output=True,
@@ -205,14 +205,14 @@ def test_administrators_see_the_dead_letter_and_send_it_again(
     gateway.answers = [400]
     deliver_notification_task.delay(sms.pk).get()
     client.force_login(administrator)
-    listing = client.get("/admin/routing/notification/?state__exact=failed")
+    listing = client.get("/admin/notifications/notification/?state__exact=failed")
     assert listing.status_code == 200
     assert "PermanentDeliveryError: HTTP 400" in listing.text
     assert PHONE not in listing.text
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            "/admin/routing/notification/",
+            "/admin/notifications/notification/",
             {"action": "send_again", "_selected_action": [str(sms.pk)]},
             follow=True,
         )
@@ -223,4 +223,4 @@ def test_administrators_see_the_dead_letter_and_send_it_again(
 
     # Staff who are not administrators cannot reach the outbox at all.
     client.force_login(committee_staff)
-    assert client.get("/admin/routing/notification/").status_code == 302
+    assert client.get("/admin/notifications/notification/").status_code == 302
