@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from common.forms import PageError
 from routing.models import Case, CaseEvent, CaseStatus
 from routing.routes import Action, Body, RoutePolicy, holder_body, policy_for
+from routing.signals import case_replied
 
 
 class IllegalTransition(PageError):
@@ -103,10 +104,9 @@ def case_transition(
 def case_reply(*, case_id: int, text: str, actor=None, public_actor: str = "") -> Case:
     """Publish a reply to the resident(s): the case becomes ``replied`` and waits for a rating.
 
-    Notifies every submitter who asked to be contacted by SMS (after commit).
+    Tells the apps above (``routing.signals.case_replied``): the intake sends an SMS to every
+    resident who asked for one (after commit).
     """
-    from routing.services.notify import notify_submitters
-
     case, _event = case_transition(
         case_id=case_id,
         to_status=CaseStatus.REPLIED,
@@ -118,5 +118,5 @@ def case_reply(*, case_id: int, text: str, actor=None, public_actor: str = "") -
         extra_updates={"reply_count": F("reply_count") + 1, "replied_at": timezone.now()},
     )
     case.refresh_from_db(fields=["reply_count"])
-    notify_submitters(case=case, template="case_replied")
+    case_replied.send(sender=Case, case=case)
     return case

@@ -1,13 +1,13 @@
-"""Residents told by SMS about their case (the outbox is ``notifications``)."""
+"""Residents told by SMS about their case: the receipt is sent by ``submission_create``; a
+reply by the receiver of ``routing.signals.case_replied`` (connected in ``FeedbackConfig``)."""
 
+from feedback.models import ContactPreference
 from notifications.models import Notification
 from notifications.services import notification_enqueue
 
 
 def notify_submitters(*, case, template: str) -> list[Notification]:
     """An SMS to each submitter of ``case`` who gave a number and chose SMS."""
-    from feedback.models import ContactPreference
-
     return [
         notification_enqueue(
             channel=Notification.Channel.SMS,
@@ -20,3 +20,8 @@ def notify_submitters(*, case, template: str) -> list[Notification]:
             contact_preference=ContactPreference.SMS, contact_purged_at__isnull=True
         ).exclude(contact_phone_encrypted="")
     ]
+
+
+def notify_submitters_of_reply(sender, *, case, **kwargs) -> None:
+    """Receiver of ``case_replied``: the residents of ``case`` read that there is a reply."""
+    notify_submitters(case=case, template="case_replied")
