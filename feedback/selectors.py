@@ -100,3 +100,12 @@ def submission_list_for_official(user, *, limit: int = 100):
         .select_related("case", "area", "site", "representative")
         .order_by("-created_at", "-pk")[:limit]
     )
+
+
+def submission_ids_without_case(*, limit: int = 500) -> list[int]:
+    """Oldest submissions that have no case yet: the case-opening sweep's next batch."""
+    return list(
+        Submission.objects.filter(case__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )

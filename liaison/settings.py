@@ -171,7 +171,7 @@ CELERY_IMPORTS = ["liaison.tasks"]
 # The one beat schedule (decision 0004): periodic sweeps that make lost tasks harmless.
 CELERY_BEAT_SCHEDULE = {
     "open-pending-cases": {
-        "task": "routing.tasks.open_pending_cases_task",
+        "task": "feedback.tasks.open_pending_cases_task",
         "schedule": env.float("OPEN_CASES_EVERY_SECONDS", default=5.0),
     },
     "resend-notifications": {

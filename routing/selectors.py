@@ -11,17 +11,6 @@ from representatives.models import Role
 from routing.models import OPEN_STATUSES, Case, CaseStatus, ExtensionRequest, Supervision
 
 
-def submission_ids_without_case(*, limit: int = 500) -> list[int]:
-    """Oldest submissions that have no case yet: the case-opening sweep's next batch."""
-    from feedback.models import Submission
-
-    return list(
-        Submission.objects.filter(case__isnull=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-
-
 def case_scope(user) -> Q | None:
     """The cases ``user`` may see, as a filter; None when they may see none.
 

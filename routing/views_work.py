@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from feedback.services.cases import case_merge_with_submissions
 from representatives.models import Role
 from routing.forms_common import ProgressForm
 from routing.forms_work import (
@@ -74,7 +75,6 @@ from routing.services.supervision import (
 )
 from routing.services.upward import case_report_upward, case_upward_reply_record
 from routing.services.workflow import (
-    case_merge,
     case_not_accept,
     case_progress,
     case_review_approve,
@@ -570,7 +570,9 @@ def case_merge_view(request, pk):
         request,
         _case_and_official(request, pk),
         MergeForm,
-        lambda case, d: case_merge(case_id=case.pk, into=d["into"], actor=request.user),
+        lambda case, d: case_merge_with_submissions(
+            case_id=case.pk, into=d["into"], actor=request.user
+        ),
         _("Merged. The residents follow the case that stays."),
         form_kwargs={"user": request.user},
     )

@@ -20,7 +20,6 @@ from feedback.models import (
 )
 from notifications.models import Notification
 from notifications.services import notification_enqueue
-from routing.services.intake import case_schedule_opening
 
 
 @dataclass(frozen=True)
@@ -85,8 +84,8 @@ def submission_create(
     """Store one opinion and have its case opened; returns ``(submission, created)``.
 
     The request stays lean: one INSERT (plus one per photo). Opening or joining the case
-    (classification, in the routing issue) runs after commit in a worker, or in-process when
-    Celery is embedded (``routing.services.intake.case_schedule_opening``).
+    (classification) runs after commit in a worker, or in-process when Celery is embedded
+    (``feedback.services.cases``).
 
     ``area_id`` and ``category_id`` were validated by the form. Idempotent on ``key``: the same key again (double tap, retry, resubmit, or two requests
     racing) returns the first submission with ``created=False`` and writes nothing. ``photos``
@@ -199,5 +198,7 @@ def _create(
             submission=submission,
             language=language,
         )
-    case_schedule_opening(submission)
+    from feedback.services.cases import submission_case_schedule
+
+    submission_case_schedule(submission)
     return submission

@@ -492,7 +492,7 @@ class Classifier:
         self._units: dict = {}
 
     def suggestion(self, text: str, area) -> dict:
-        """The same dict as ``routing.services.intake.case_suggestion``."""
+        """The same dict as ``routing.services.opening.case_suggestion``."""
         s = self._classify(text)
         key = (s.route, s.category, s.unit_names, area.pk)
         if key not in self._units:
@@ -1695,10 +1695,10 @@ def demo_cases_through_services(plans, *, network=None, log=None) -> DemoResult:
     One transaction: either all the cases appear or none. Notifications written on the way
     are deleted before commit, so nothing is sent.
     """
+    from feedback.services.cases import case_merge_with_submissions, submission_case_open
     from feedback.services.rate import case_rate
     from feedback.services.submit import IntakeSource, submission_create
     from routing.services import extension, supervision, upward, workflow
-    from routing.services.intake import case_open_for_submission
 
     net = network or Network.load()
     plans = list(plans)
@@ -1737,7 +1737,7 @@ def demo_cases_through_services(plans, *, network=None, log=None) -> DemoResult:
             verb = step.verb
             if verb == "intake":
                 sub = _submit(plan, reception, submission_create, IntakeSource, user)
-                case = sub.case or case_open_for_submission(sub.pk)
+                case = sub.case or submission_case_open(sub.pk)
                 if case is None:
                     sub.refresh_from_db(fields=["case"])
                     case = sub.case
@@ -1876,7 +1876,7 @@ def demo_cases_through_services(plans, *, network=None, log=None) -> DemoResult:
                 supervision.case_follow_up(case_id=case_id, actor=committee, note=args["note"])
             elif verb == "merge":
                 target = Case.objects.get(pk=case_of[args["into"]])
-                workflow.case_merge(case_id=case_id, into=target, actor=committee)
+                case_merge_with_submissions(case_id=case_id, into=target, actor=committee)
             else:
                 raise ValueError(verb)
             new = list(

@@ -1,71 +1,40 @@
-"""Opening a case for a new submission (the routing issue adds joining and classification).
+"""Opening a case for what a resident said (DESIGN section 4: a new case in state ``new``,
+with the classifier's suggestion for staff).
 
-With a worker, cases are opened after commit by a beat sweep that takes every submission
-still without a case, in batches (``open_pending_cases_task``, every few seconds). The intake
-request then touches neither the broker nor the case tables: one INSERT, and a broker outage
-cannot lose or delay a submission's receipt. With embedded Celery (no broker), the case is
-opened in the same transaction.
+The intake (``feedback``) decides when: after commit, a beat sweep opens the cases of the
+submissions that have none (``feedback.tasks.open_pending_cases_task``); with embedded Celery,
+in the same transaction. This module knows nothing of submissions: it takes what a case needs.
 """
-
-from celery import current_app
-from django.db import transaction
 
 from routing.models import Case, CaseEvent
 
 
-def case_schedule_opening(submission) -> None:
-    """Open ``submission``'s case now when Celery is embedded; otherwise leave it to the sweep.
-
-    Called by ``feedback.services.submit`` inside its transaction.
-    """
-    if current_app.conf.task_always_eager:
-        case = case_open_for_submission(submission.pk)
-        submission.case = case
-
-
-@transaction.atomic
-def case_open_for_submission(submission_id: int) -> Case | None:
-    """Open a new case in state ``new`` for the submission, with its public "received" event.
-
-    Idempotent: a submission that already has a case is left alone (the task may run twice).
-    Called by the sweep (``open_pending_cases_task``) and by ``case_schedule_opening``.
-    """
-    from feedback.models import Submission
-
-    submission = (
-        Submission.objects.select_for_update()
-        .select_related("area")
-        .only(
-            "pk",
-            "case_id",
-            "area",
-            "category_id",
-            "request_type",
-            "text",
-            "created_at",
-            "site_id",
-            "representative_id",
-        )
-        .filter(pk=submission_id)
-        .first()
-    )
-    if submission is None or submission.case_id is not None:
-        return None
+def case_open(
+    *,
+    area,
+    text: str,
+    category_id: int | None = None,
+    request_type: str = "",
+    site_id: int | None = None,
+    representative_id: int | None = None,
+) -> Case:
+    """A new case for ``text`` from ``area``, with its public "received" event and the
+    classifier's suggestion. Called in the caller's transaction by
+    ``feedback.services.cases``."""
     case = Case.objects.create(
-        area_id=submission.area_id,
-        category_id=submission.category_id,
-        request_type=submission.request_type,
-        site_id=submission.site_id,
-        representative_id=submission.representative_id,
-        summary=submission.text[:200],
-        search_text=submission.text.lower(),
+        area_id=area.pk,
+        category_id=category_id,
+        request_type=request_type,
+        site_id=site_id,
+        representative_id=representative_id,
+        summary=text[:200],
+        search_text=text.lower(),
         submission_count=1,
-        suggestion=case_suggestion(submission.text, submission.area),
+        suggestion=case_suggestion(text, area),
     )
     CaseEvent.objects.create(
         case=case, kind=CaseEvent.Kind.RECEIVED, to_status=case.status, is_public=True
     )
-    Submission.objects.filter(pk=submission.pk).update(case=case)
     return case
 
 

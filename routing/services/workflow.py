@@ -133,16 +133,9 @@ def case_triage(
 
 
 def _decision_record(case, actor, route, supervise, category, unit, urgent, level) -> None:
-    """What staff chose beside what was suggested: training data for the classifier."""
-    from feedback.models import Submission
-
+    """What staff chose beside what was suggested: training data for the classifier (the
+    resident's words as the case keeps them for search, up to ``DECISION_TEXT_CHARS``)."""
     suggestion = case.suggestion or {}
-    text = (
-        Submission.objects.filter(case=case)
-        .order_by("created_at", "pk")
-        .values_list("text", flat=True)
-        .first()
-    )
     suggested = (
         suggestion.get("route"),
         bool(suggestion.get("supervise")),
@@ -151,7 +144,7 @@ def _decision_record(case, actor, route, supervise, category, unit, urgent, leve
     ClassificationDecision.objects.create(
         case=case,
         actor=actor,
-        text=(text or case.summary)[:DECISION_TEXT_CHARS],
+        text=(case.search_text or case.summary)[:DECISION_TEXT_CHARS],
         suggested_route=suggestion.get("route", ""),
         suggested_supervise=bool(suggestion.get("supervise")),
         suggested_category=suggestion.get("category", ""),
@@ -417,10 +410,9 @@ def case_not_accept(*, case_id: int, actor, reply: str, public_actor: str) -> Ca
 
 @transaction.atomic
 def case_merge(*, case_id: int, into: Case, actor) -> Case:
-    """A duplicate: its submissions join ``into`` (which counts them) and it is closed as
-    merged. The residents follow the surviving case from then on."""
-    from feedback.models import Submission
-
+    """A duplicate, on the case side: ``into`` counts its submissions and is told one joined,
+    and the case is closed as merged. Moving the submissions themselves is the intake's
+    (``feedback.services.cases.case_merge_with_submissions`` calls this in its transaction)."""
     if into.pk == case_id:
         raise ValidationError({"into": _("A case cannot be merged into itself.")})
     # Lock both rows in id order, so two merges the other way round cannot deadlock.
@@ -431,7 +423,7 @@ def case_merge(*, case_id: int, into: Case, actor) -> Case:
     target = locked.get(into.pk)
     if target is None or not target.is_open:
         raise ValidationError({"into": _("Merge into a case that is still open.")})
-    moved = Submission.objects.filter(case_id=case_id).update(case=target)
+    moved = locked[case_id].submission_count
     Case.objects.filter(pk=target.pk).update(submission_count=F("submission_count") + moved)
     CaseEvent.objects.create(
         case=target,

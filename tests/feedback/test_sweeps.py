@@ -10,7 +10,7 @@ from django.utils import timezone
 from feedback.models import PendingPhoto, Submission
 from feedback.photos import clean_photo
 from feedback.services.housekeeping import pending_photos_purge
-from routing.tasks import open_pending_cases_task
+from feedback.tasks import open_pending_cases_task
 from tests.feedback.conftest import form_data, jpeg_with_gps
 
 pytestmark = pytest.mark.django_db
@@ -27,18 +27,18 @@ def test_case_sweep_opens_each_case_once_and_skips_a_bad_row(client, site_code, 
         current_app.conf.task_always_eager = True
     first, second, third = Submission.objects.order_by("pk")
     assert not any(s.case_id for s in (first, second, third))
-    from routing import tasks
+    from feedback import tasks
 
-    real = tasks.case_open_for_submission
+    real = tasks.submission_case_open
 
     def flaky(submission_id):
         if submission_id == second.pk:
             raise RuntimeError("bad row")
         return real(submission_id)
 
-    monkeypatch.setattr(tasks, "case_open_for_submission", flaky)
+    monkeypatch.setattr(tasks, "submission_case_open", flaky)
     assert open_pending_cases_task() == 2
-    monkeypatch.setattr(tasks, "case_open_for_submission", real)
+    monkeypatch.setattr(tasks, "submission_case_open", real)
     assert open_pending_cases_task() == 1
     assert open_pending_cases_task() == 0
     assert Submission.objects.filter(case__isnull=True).count() == 0

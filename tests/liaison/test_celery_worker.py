@@ -51,9 +51,9 @@ def test_worker_opens_the_case_after_intake(celery_worker_process, site, client)
     """With a broker, the intake request only stores the submission; the beat sweep, run by a
     real worker, opens its case."""
     from feedback.models import Submission
+    from feedback.tasks import open_pending_cases_task
     from representatives.services.qr import qr_code_create
     from representatives.services.seed import SeedReport, seed_categories
-    from routing.tasks import open_pending_cases_task
     from tests.feedback.conftest import form_data
 
     seed_categories(SeedReport())

@@ -42,7 +42,7 @@ def at(text: str) -> datetime:
 @pytest.fixture(autouse=True)
 def _fixed_suggestion(monkeypatch):
     monkeypatch.setattr(
-        "routing.services.intake.case_suggestion", lambda text, area: dict(SUGGESTION)
+        "routing.services.opening.case_suggestion", lambda text, area: dict(SUGGESTION)
     )
 
 

@@ -35,7 +35,7 @@ def _fixed_suggestion(monkeypatch):
     """The classifier is not under test here (and may not be installed yet): cases open with
     a fixed suggestion, as staff would see it at triage."""
     monkeypatch.setattr(
-        "routing.services.intake.case_suggestion",
+        "routing.services.opening.case_suggestion",
         lambda text, area: {"route": "assign", "category": "estate-property", "unit": None},
     )
 

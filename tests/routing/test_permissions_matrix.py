@@ -120,7 +120,7 @@ def _fast_passwords(settings):
 @pytest.fixture(autouse=True)
 def _fixed_suggestion(monkeypatch):
     monkeypatch.setattr(
-        "routing.services.intake.case_suggestion", lambda text, area: dict(SUGGESTION)
+        "routing.services.opening.case_suggestion", lambda text, area: dict(SUGGESTION)
     )
 
 

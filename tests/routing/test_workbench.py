@@ -62,7 +62,7 @@ def _fast_passwords(settings):
 def _fixed_suggestion(monkeypatch):
     """The classifier is not under test here: cases open with a fixed suggestion."""
     monkeypatch.setattr(
-        "routing.services.intake.case_suggestion", lambda text, area: dict(SUGGESTION)
+        "routing.services.opening.case_suggestion", lambda text, area: dict(SUGGESTION)
     )
 
 

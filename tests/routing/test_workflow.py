@@ -12,6 +12,7 @@ from PIL import Image
 
 from feedback.models import Satisfaction, Submission
 from feedback.selectors import case_public_timeline
+from feedback.services.cases import case_merge_with_submissions
 from feedback.services.rate import case_rate
 from feedback.services.submit import IntakeSource, submission_create
 from notifications.models import Notification
@@ -382,13 +383,13 @@ def test_duplicates_are_merged_and_counted(site_code, areas, committee_staff):
     first = submit(site_code, areas[3])
     second = submit(site_code, areas[3], text="东门路灯不亮好几天了")
     target = first.case
-    merged = workflow.case_merge(case_id=second.case_id, into=target, actor=committee_staff)
+    merged = case_merge_with_submissions(case_id=second.case_id, into=target, actor=committee_staff)
     assert merged.status == CaseStatus.MERGED and merged.merged_into == target
     target.refresh_from_db()
     assert target.submission_count == 2
     assert Submission.objects.filter(case=target).count() == 2
     with pytest.raises(ValidationError):
-        workflow.case_merge(case_id=target.pk, into=target, actor=committee_staff)
+        case_merge_with_submissions(case_id=target.pk, into=target, actor=committee_staff)
 
 
 def test_a_case_in_litigation_is_not_accepted_with_an_explanation(
