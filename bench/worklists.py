@@ -207,7 +207,7 @@ def pages(users: dict) -> list[dict]:
     from representatives.models import Area
     from routing.models import Case, CaseEvent
     from routing.selectors import QUEUES
-    from routing.selectors_desk import DESK_TABS
+    from workbench.selectors_desk import DESK_TABS
 
     def work(**params) -> str:
         return "/work/?" + urlencode(params)

@@ -343,7 +343,7 @@ def _official_or_404(request):
 def rep_home(request):
     """What came in through the official's codes or site, what they logged, and the cases
     waiting for their direct reply."""
-    from routing.selectors_desk import direct_reply_cases_for_user
+    from routing.selectors import direct_reply_cases_for_user
 
     official = _official_or_404(request)
     return render(

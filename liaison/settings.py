@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "representatives",
     "feedback",
     "routing",
+    "workbench",
     "reports",
 ]
 

@@ -12,7 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("representatives.urls")),
     path("", include("feedback.urls")),
-    path("", include("routing.urls")),
+    path("", include("workbench.urls")),
     path("", include("reports.urls")),
     path("", include("notifications.urls")),
     # The admin's own sign-in would skip the TOTP code: send it to the portal's sign-in.

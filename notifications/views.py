@@ -16,7 +16,7 @@ PAGE_SIZE = 25
 @require_GET
 def inbox(request):
     """The signed-in user's in-app notices, newest first; each links to its case, which opens
-    on the page of the reader's role (``routing:case-open``)."""
+    on the page of the reader's role (``workbench:case-open``)."""
     page = Paginator(notification_list_for_user(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -25,7 +25,9 @@ def inbox(request):
             "text": staff_notice(notice.template, notice.case),
             "summary": notice.case.summary if notice.case_id else "",
             "created_at": notice.created_at,
-            "url": reverse("routing:case-open", args=[notice.case_id]) if notice.case_id else None,
+            "url": reverse("workbench:case-open", args=[notice.case_id])
+            if notice.case_id
+            else None,
         }
         for notice in page
     ]

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from representatives.models import Role
 from routing.models import OPEN_STATUSES, Case, CaseStatus, ExtensionRequest, Supervision
+from routing.routes import ROUTES, Action, Body
 
 
 def case_scope(user) -> Q | None:
@@ -163,3 +164,39 @@ def search_tokens(text: str) -> list[str]:
 
 _WORDISH = re.compile(r"\w")
 _SEARCH_STOP_CHARS = frozenset("的了在是和与及或也都就吗呢啊吧把被给对从向")
+
+
+# The routes a representative or station answers directly, and at which status.
+DIRECT_REPLY_AT = [
+    (p.route, s.status)
+    for p in ROUTES.values()
+    for s in p.steps
+    if s.action == Action.DIRECT_REPLY and s.body == Body.RESPONDER
+]
+
+
+def direct_reply_cases_for_user(user, *, limit: int = 50) -> QuerySet:
+    """Direct-route cases waiting for this representative's or station's reply, oldest
+    first (they have the nearest deadline)."""
+    scope = case_scope(user)
+    official = getattr(user, "official", None)
+    if scope is None or official.role not in (Role.REPRESENTATIVE, Role.STATION_STAFF):
+        return Case.objects.none()
+    return (
+        Case.objects.filter(scope)
+        .filter(_awaiting_direct_reply())
+        .select_related("area")
+        .only("pk", "status", "summary", "resolve_by", "created_at", "area__name")
+        .order_by("resolve_by", "created_at", "pk")[:limit]
+    )
+
+
+def _awaiting_direct_reply() -> Q:
+    condition = Q(pk__in=[])
+    for route, status in DIRECT_REPLY_AT:
+        condition |= Q(route=route, status=status)
+    return condition
+
+
+def case_awaits_direct_reply(case: Case) -> bool:
+    return (case.route, case.status) in DIRECT_REPLY_AT

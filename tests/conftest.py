@@ -60,6 +60,17 @@ def _clear_cache():
 
 
 @pytest.fixture
+def fixed_suggestion(monkeypatch):
+    """The classifier is not under test: cases open with a fixed suggestion, as staff would
+    see it at triage (``tests.routing.helpers.SUGGESTION``)."""
+    from tests.routing.helpers import SUGGESTION
+
+    monkeypatch.setattr(
+        "routing.services.opening.case_suggestion", lambda text, area: dict(SUGGESTION)
+    )
+
+
+@pytest.fixture
 def areas(db):
     return area_tree()
 

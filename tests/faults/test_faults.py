@@ -30,8 +30,7 @@ from tests.processes import (
     wait_for_worker,
     wait_until,
 )
-from tests.routing.helpers import PHONE
-from tests.routing.test_deadlines import make_case
+from tests.routing.helpers import PHONE, make_case
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 

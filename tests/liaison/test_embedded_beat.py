@@ -6,7 +6,7 @@ import pytest
 from routing.models import Case, CaseEvent
 from routing.services.workflow import case_accept
 from tests.processes import printed, process_env, start, stop, wait_until
-from tests.routing.test_deadlines import make_case
+from tests.routing.helpers import make_case
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,7 +5,6 @@ import json
 import threading
 from datetime import datetime
 from io import StringIO
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -25,38 +24,14 @@ from routing.models import (
 from routing.selectors import case_list_for_user
 from routing.services.deadlines import deadline_sweep
 from routing.services.workflow import case_accept
-from tests.routing.helpers import open_case
-from tests.routing.test_workbench import SUGGESTION, triage
+from tests.routing.helpers import SHANGHAI, at, make_case
 
-pytestmark = pytest.mark.django_db
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-# Monday 16 November 2026, end of the office day: the resolution deadline of the cases here.
-DEADLINE = datetime(2026, 11, 16, 18, 0, tzinfo=SHANGHAI)
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
-
-
-@pytest.fixture(autouse=True)
-def _fixed_suggestion(monkeypatch):
-    monkeypatch.setattr(
-        "routing.services.opening.case_suggestion", lambda text, area: dict(SUGGESTION)
-    )
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_suggestion")]
 
 
 @pytest.fixture
 def unit(unit_staff):
     return unit_staff.official.unit
-
-
-def make_case(site, clerk, unit, *, accept_by=None, resolve_by=DEADLINE, **changes) -> Case:
-    case = triage(open_case(site.area, site=site), clerk, route=Route.ASSIGN, unit=unit)
-    Case.objects.filter(pk=case.pk).update(
-        resolve_by=resolve_by, acknowledge_by=accept_by or at("2026-11-03T18:00"), **changes
-    )
-    return Case.objects.get(pk=case.pk)
 
 
 @pytest.fixture

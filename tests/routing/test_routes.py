@@ -46,22 +46,22 @@ S = CaseStatus
 
 # Where each step's form lives and which URL it posts to (a new action needs both).
 PAGE_OF_BODY = {
-    Body.COMMITTEE: "routing/work/actions/{}.html",
-    Body.UNIT: "routing/desk/actions/{}.html",
-    Body.DISPATCHER: "routing/desk/actions/{}.html",
-    Body.RESPONDER: "routing/desk/actions/{}.html",
+    Body.COMMITTEE: "workbench/work/actions/{}.html",
+    Body.UNIT: "workbench/desk/actions/{}.html",
+    Body.DISPATCHER: "workbench/desk/actions/{}.html",
+    Body.RESPONDER: "workbench/desk/actions/{}.html",
 }
 URL_OF_ACTION = {
-    Action.DIRECT_REPLY: "routing:rep-case-reply",
-    Action.REVIEW: "routing:case-review-approve",
-    Action.FORWARD: "routing:desk-forward",
-    Action.ACCEPT: "routing:desk-accept",
-    Action.RETURN: "routing:desk-return",
-    Action.EXTEND: "routing:desk-extension",
-    Action.RESPOND: "routing:desk-respond",
-    Action.REPORT_UPWARD: "routing:case-report-upward",
-    Action.RECORD_UPWARD_REPLY: "routing:case-upward-reply",
-    Action.VERIFY: "routing:case-verify-publish",
+    Action.DIRECT_REPLY: "workbench:rep-case-reply",
+    Action.REVIEW: "workbench:case-review-approve",
+    Action.FORWARD: "workbench:desk-forward",
+    Action.ACCEPT: "workbench:desk-accept",
+    Action.RETURN: "workbench:desk-return",
+    Action.EXTEND: "workbench:desk-extension",
+    Action.RESPOND: "workbench:desk-respond",
+    Action.REPORT_UPWARD: "workbench:case-report-upward",
+    Action.RECORD_UPWARD_REPLY: "workbench:case-upward-reply",
+    Action.VERIFY: "workbench:case-verify-publish",
 }
 
 

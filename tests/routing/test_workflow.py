@@ -17,7 +17,6 @@ from feedback.services.rate import case_rate
 from feedback.services.submit import IntakeSource, submission_create
 from notifications.models import Notification
 from representatives.models import Role
-from routing.forms_work import TriageForm
 from routing.models import (
     TRANSITIONS,
     Case,
@@ -35,6 +34,7 @@ from routing.services import extension, supervision, upward, workflow
 from routing.services.transition import IllegalTransition, case_transition
 from routing.workdays import add_working_days
 from tests.factories import HandlingUnitFactory, make_official
+from workbench.forms_work import TriageForm
 
 pytestmark = pytest.mark.django_db
 
