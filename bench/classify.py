@@ -93,10 +93,7 @@ def main() -> None:
             return manage("shell", "-c", code).stdout.decode().strip().splitlines()[-1]
 
         manage("migrate", "--noinput")
-        shell(
-            "from representatives.services.seed import *; r = SeedReport(); "
-            "seed_areas(r); seed_units(r); seed_categories(r); print(1)"
-        )
+        manage("load_reference_data")
         start = time.perf_counter()
         corpora = json.loads(manage("train_classifier").stdout.decode())
         corpora_s = time.perf_counter() - start

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "routing",
     "workbench",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -426,7 +427,3 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
-
-# --- Demo data ------------------------------------------------------------------------------
-# The seed command refuses to create demo accounts unless DEBUG is on or this is forced.
-DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 (documented demo-only password)

@@ -27,9 +27,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from routing.models import CaseStatus, DeadlineLevel, Route, UnitKind
+from routing.reference import ROUTES_CSV
 
 S = CaseStatus
-ROUTES_CSV = Path(__file__).resolve().parent.parent / "representatives" / "data" / "routes.csv"
 
 
 class Action(StrEnum):

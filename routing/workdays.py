@@ -14,7 +14,6 @@ import csv
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 
 import chinese_calendar
 from django.db.models.signals import post_delete, post_save
@@ -23,13 +22,11 @@ from django.utils import timezone
 from common.cache import TTLCache
 from common.months import add_months
 from routing.models import CalendarDay, DeadlineRule
+from routing.reference import DEADLINES_CSV
 
 # Deadlines fall at the end of the office day (deadlines.csv: "same working day").
 END_OF_DAY = time(18, 0)
 CACHE_SECONDS = 60
-DEADLINES_CSV = (
-    Path(__file__).resolve().parent.parent / "representatives" / "data" / "deadlines.csv"
-)
 
 Unit = DeadlineRule.Unit
 

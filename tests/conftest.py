@@ -6,7 +6,8 @@ from django.conf import settings
 
 from representatives.models import Role
 from representatives.services.qr import qr_code_create
-from representatives.services.seed import SeedReport, seed_categories
+from representatives.services.reference import LoadReport
+from routing.services.reference import categories_load
 from tests.factories import (
     HandlingUnitFactory,
     RepresentativeFactory,
@@ -89,7 +90,7 @@ def representative(site):
 
 @pytest.fixture
 def categories(db):
-    seed_categories(SeedReport())
+    categories_load(LoadReport())
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ the taxonomy CSV the seed loads), so it can run on a thousand texts without a qu
 from __future__ import annotations
 
 import bisect
-import csv
 import logging
 import re
 import threading
@@ -27,14 +26,13 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from representatives.units import city_unit_names
+from representatives.reference import area_rows
 from routing.classifier.suggestion import Suggestion
 from routing.models import DeadlineLevel, Route
+from routing.reference import city_unit_names, taxonomy_rows
 from routing.routes import ROUTE_CODES_ZH, ROUTES, SUPERVISION
 
-ROUTING_DIR = Path(__file__).resolve().parent.parent
-RULES_PATH = ROUTING_DIR / "data" / "classifier_rules.toml"
-TAXONOMY_DIR = ROUTING_DIR.parent / "representatives" / "data"
+RULES_PATH = Path(__file__).resolve().parent.parent / "data" / "classifier_rules.toml"
 GAP = "…"
 # A keyword written "re:…" is a regular expression over the normalised text, for what a word
 # list cannot say (二十几户, 打了三回 …).
@@ -114,15 +112,10 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def _read_csv(name: str) -> list[dict]:
-    with (TAXONOMY_DIR / name).open(encoding="utf-8") as f:
-        return list(csv.DictReader(f))
-
-
 def _taxonomy() -> dict[str, TaxonomyEntry]:
     entries = {}
-    for row in _read_csv("taxonomy.csv"):
-        # The names the seed gives them (seed_units).
+    for row in taxonomy_rows():
+        # The names the reference loader gives them (routing.services.reference).
         units = tuple(city_unit_names(row["typical_units_zh"]))
         entries[row["slug"]] = TaxonomyEntry(
             slug=row["slug"],
@@ -241,7 +234,7 @@ def load_rules(path: Path = RULES_PATH) -> Rules:
             )
         )
     dictionary = _words(raw.get("dictionary", {}).get("words", []), "dictionary.words")
-    dictionary += tuple(normalise(row["name"]) for row in _read_csv("areas.csv") if row["name"])
+    dictionary += tuple(normalise(row["name"]) for row in area_rows() if row["name"])
     rules = Rules(
         weights={tier: int(weights[tier]) for tier in TIERS},
         fallback_category=fallback,

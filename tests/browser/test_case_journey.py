@@ -21,11 +21,11 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
+from demo.network import network_seed
 from feedback.forms import IntakeForm, RatingForm
 from feedback.models import ContactPreference, RequestType, Submission
 from notifications.models import Notification
 from representatives.models import Area, LiaisonSite, QRCode, Role, TokenStatus
-from representatives.services.seed import seed_network
 from routing.models import (
     CaseEvent,
     CaseStatus,
@@ -238,7 +238,7 @@ def test_a_transferred_case_goes_through_every_desk_and_back_to_the_resident(
     live_server, settings, phone, other_phone, artifacts_dir, tmp_path
 ):
     settings.PUBLIC_BASE_URL = live_server.url  # the QR images encode absolute URLs
-    seed_network(with_accounts=False, password="x")
+    network_seed(with_accounts=False, password="x")
     site = LiaisonSite.objects.get(area__name="向阳北社区")
     city = Area.objects.get(level=Area.Level.CITY)
     # case_review_approve sends a transfer to the (first active) city government office.

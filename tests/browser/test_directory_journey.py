@@ -1,7 +1,7 @@
 """A resident on a phone finds a liaison site, scans its codes, and staff print its poster.
 
 Walks the public directory in Chinese on an iPhone 13 viewport (390 CSS px) against the real
-Karamay areas and the synthetic network of ``seed_network``. Every QR code is decoded from the
+Karamay areas and the synthetic network of ``demo.network.network_seed``. Every QR code is decoded from the
 pixels the browser received and followed, so a code that points at the wrong host, token or
 page fails here. Screenshots, the poster PDF and a JSON summary of the layout checks are kept
 in ``test-artifacts/browser/`` for a reviewer to look at.
@@ -16,8 +16,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
 
+from demo.network import network_seed
 from representatives.models import LiaisonSite, QRCode, TokenStatus
-from representatives.services.seed import seed_network
 from tests.browser.helpers import CJK_FONT, HAN, decode_qr
 
 pytestmark = [
@@ -175,7 +175,7 @@ def test_resident_finds_site_follows_its_codes_and_staff_print_the_poster(
     live_server, settings, phone, desk, artifacts_dir, tmp_path
 ):
     settings.PUBLIC_BASE_URL = live_server.url  # the QR images encode absolute URLs
-    seed_network(with_accounts=False, password="x")
+    network_seed(with_accounts=False, password="x")
     site = LiaisonSite.objects.get(area__name="长征社区")
     site_intake = _intake_url(live_server, site=site)
     with translation.override("zh-hans"):

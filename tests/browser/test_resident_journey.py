@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
+from demo.network import network_seed
 from feedback.forms import IntakeForm, RatingForm, TrackForm
 from feedback.models import (
     ContactPreference,
@@ -29,7 +30,6 @@ from feedback.services.submit import IntakeSource, submission_create
 from notifications.models import Notification
 from representatives.models import LiaisonSite, QRCode, TokenStatus
 from representatives.selectors import qr_token_resolve
-from representatives.services.seed import seed_network
 from routing.models import CaseEvent, CaseStatus
 from routing.services.transition import case_reply, case_transition
 from tests.browser.helpers import (
@@ -177,7 +177,7 @@ def test_resident_scans_a_site_code_writes_an_opinion_and_follows_it(
     live_server, settings, phone, artifacts_dir, tmp_path
 ):
     settings.PUBLIC_BASE_URL = live_server.url  # the QR images encode absolute URLs
-    seed_network(with_accounts=False, password="x")
+    network_seed(with_accounts=False, password="x")
     site = LiaisonSite.objects.get(area__name="向阳北社区")
     labels = _labels()
     photo_path = _camera_jpeg(tmp_path / "IMG_20261128_2114.jpg")
@@ -314,7 +314,7 @@ def test_bad_input_keeps_what_was_typed_and_the_photo(
     live_server, settings, phone, artifacts_dir, tmp_path
 ):
     settings.PUBLIC_BASE_URL = live_server.url
-    seed_network(with_accounts=False, password="x")
+    network_seed(with_accounts=False, password="x")
     site = LiaisonSite.objects.get(area__name="向阳北社区")
     labels = _labels()
     photo_path = _camera_jpeg(tmp_path / "IMG_20261128_2120.jpg")
@@ -404,7 +404,7 @@ def test_bad_input_keeps_what_was_typed_and_the_photo(
 
 def test_resident_reads_the_reply_and_is_not_satisfied(live_server, settings, phone, artifacts_dir):
     settings.PUBLIC_BASE_URL = live_server.url
-    seed_network(with_accounts=False, password="x")
+    network_seed(with_accounts=False, password="x")
     site = LiaisonSite.objects.get(area__name="向阳北社区")
     code = QRCode.objects.get(site=site, status=TokenStatus.ACTIVE)
     submission, created = submission_create(

@@ -53,10 +53,11 @@ def test_worker_opens_the_case_after_intake(celery_worker_process, site, client)
     from feedback.models import Submission
     from feedback.tasks import open_pending_cases_task
     from representatives.services.qr import qr_code_create
-    from representatives.services.seed import SeedReport, seed_categories
+    from representatives.services.reference import LoadReport
+    from routing.services.reference import categories_load
     from tests.feedback.conftest import form_data
 
-    seed_categories(SeedReport())
+    categories_load(LoadReport())
     code = qr_code_create(site=site)
     response = client.post(code.get_absolute_url(), form_data(site.area))
     assert response.status_code == 302

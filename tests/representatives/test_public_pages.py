@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
+from demo.network import network_seed
 from representatives.models import LiaisonSite, Representative
 from representatives.services.qr import qr_code_create
-from representatives.services.seed import seed_network
 from tests.factories import AreaFactory, RepresentativeFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +112,7 @@ def test_every_qr_image_on_the_demo_network_decodes_to_a_working_intake_url(clie
     """Every site and representative page of the seeded Karamay network: its QR image decodes
     (zxing-cpp) to an absolute URL that the app answers with the intake page of that target."""
     settings.PUBLIC_BASE_URL = "http://testserver"
-    seed_network(with_accounts=False, password="unused-password")
+    network_seed(with_accounts=False, password="unused-password")
     pages = [s.get_absolute_url() for s in LiaisonSite.objects.all()]
     pages += [r.get_absolute_url() for r in Representative.objects.all()]
     assert len(pages) > 900

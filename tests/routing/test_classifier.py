@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from representatives.models import Area
-from representatives.services.seed import SeedReport, seed_areas, seed_categories, seed_units
+from representatives.services.reference import LoadReport, areas_load
 from routing import classifier
 from routing.classifier import corpus, learned, rules, store
 from routing.classifier.suggest import REVIEW_BELOW
@@ -20,6 +20,7 @@ from routing.services.classifier_training import (
     classifier_retrain_if_due,
     decision_examples,
 )
+from routing.services.reference import categories_load, units_load
 from routing.services.workflow import case_triage
 from tests.routing.helpers import open_case
 
@@ -32,11 +33,11 @@ PHONE_HELD_OUT = [e for path in corpus.SHORT_HELD_OUT for e in corpus.read_file(
 
 @pytest.fixture
 def network(db):
-    """Areas, handling units and categories as the seed loads them (no representatives)."""
-    report = SeedReport()
-    seed_areas(report)
-    seed_units(report)
-    seed_categories(report)
+    """Areas, handling units and categories as the reference data loads them (no representatives)."""
+    report = LoadReport()
+    areas_load(report)
+    units_load(report)
+    categories_load(report)
 
 
 def _measure(model, examples) -> dict:

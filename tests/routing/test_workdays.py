@@ -101,10 +101,11 @@ def test_limits_come_from_deadlines_csv_and_an_edited_rule_applies():
 
 
 def test_seed_loads_every_level_once():
-    from representatives.services.seed import SeedReport, seed_deadline_rules
+    from representatives.services.reference import LoadReport
+    from routing.services.reference import deadline_rules_load
 
-    seed_deadline_rules(SeedReport())
-    seed_deadline_rules(SeedReport())
+    deadline_rules_load(LoadReport())
+    deadline_rules_load(LoadReport())
     rules = {r.level: r for r in DeadlineRule.objects.all()}
     assert set(rules) == {"urgent", "immediate", "general", "complex", "difficult", "redo"}
     assert (rules["urgent"].acknowledge_within, rules["urgent"].acknowledge_unit) == (2, "hours")

@@ -5,8 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from representatives.models import Role
+from representatives.services.reference import LoadReport
 from routing.models import CaseEvent, CaseStatus, ReplyTemplate, Route
-from routing.services.seed_templates import REPLY_TEMPLATES, seed_reply_templates
+from routing.services.reference import REPLY_TEMPLATES, categories_load, reply_templates_load
 from tests.factories import RepresentativeFactory, SiteFactory, make_official
 from tests.routing.helpers import open_case, triage
 
@@ -44,7 +45,7 @@ def test_rep_home_lists_cases_waiting_for_my_reply(client, representative_user, 
 def test_representative_replies_from_a_template(
     client, representative_user, representative, rep_case
 ):
-    seed_reply_templates()
+    reply_templates_load(LoadReport())
     template = ReplyTemplate.objects.get(title="社保政策咨询")
     client.force_login(representative_user)
     page = client.get(url(rep_case))
@@ -172,9 +173,7 @@ def test_anonymous_is_sent_to_sign_in_and_get_is_refused(client, representative_
 def test_rep_home_query_count_does_not_grow(
     client, representative, representative_user, site, clerk
 ):
-    from representatives.services.seed import SeedReport, seed_categories
-
-    seed_categories(SeedReport())
+    categories_load(LoadReport())
 
     def seed(n):
         for _ in range(n):
@@ -191,10 +190,13 @@ def test_rep_home_query_count_does_not_grow(
     assert len(second) == len(first)
 
 
-def test_seed_reply_templates_is_idempotent(db):
-    assert seed_reply_templates() == len(REPLY_TEMPLATES)
+def test_loading_reply_templates_is_idempotent(db):
+    first, again = LoadReport(), LoadReport()
+    reply_templates_load(first)
+    assert first.created == {"reply templates": len(REPLY_TEMPLATES)}
     ReplyTemplate.objects.filter(title="社保政策咨询").update(text="改过的文字")
-    assert seed_reply_templates() == 0
+    reply_templates_load(again)
+    assert again.created == {"reply templates": 0}
     assert ReplyTemplate.objects.count() == len(REPLY_TEMPLATES)
     assert ReplyTemplate.objects.get(title="社保政策咨询").text == "改过的文字"
     assert ReplyTemplate.objects.filter(title__contains="涉法涉诉").exists()

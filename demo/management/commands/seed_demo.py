@@ -7,14 +7,9 @@ from argparse import SUPPRESS as argparse_suppress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from demo.cases import BATCH_SIZE, SERVICES_LIMIT, demo_case_count, demo_cases_add
+from demo.network import DEMO_PASSWORD, network_seed
 from reports.rollup import rollup_refresh
-from representatives.services.seed import seed_network
-from routing.services.demo_cases import (
-    BATCH_SIZE,
-    SERVICES_LIMIT,
-    demo_case_count,
-    demo_cases_add,
-)
 
 
 class Command(BaseCommand):
@@ -98,13 +93,13 @@ class Command(BaseCommand):
                 "Refusing to create demo accounts with a published password while DEBUG is off. "
                 "Use --no-accounts, or --force-demo-accounts if you really mean it."
             )
-        report = seed_network(with_accounts=with_accounts, password=settings.DEMO_PASSWORD)
+        report = network_seed(with_accounts=with_accounts, password=DEMO_PASSWORD)
         added = {what: n for what, n in report.created.items() if n}
         for what, n in added.items():
             self.stdout.write(f"  {what}: +{n}")
         if not added:
             self.stdout.write("  nothing new: the demo data was already there")
         if report.accounts:
-            self.stdout.write(f"Demo accounts (password: {settings.DEMO_PASSWORD}):")
+            self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
             for username, description in report.accounts:
                 self.stdout.write(f"  {username:<16} {description}")

@@ -12,7 +12,7 @@ One plan, two ways of writing it:
   enough for 100,000 cases.
 
 A plan is drawn from a seeded random generator, so both ways give the same cases (apart from
-tracking codes, secrets and primary keys); ``tests/routing/test_demo_cases.py`` compares them.
+tracking codes, secrets and primary keys); ``tests/demo/test_cases.py`` compares them.
 
 Synthetic submissions are recognised by their idempotency key: a UUID whose first six bytes
 are ``DEMO_KEY_PREFIX`` (``DEMO_KEY_RANGE`` selects them through the unique index). Contact

@@ -1,14 +1,13 @@
-"""Reference and demo data: the real Karamay divisions plus a synthetic liaison network.
+"""The demo's synthetic liaison network on top of the reference data: communities up to the
+article's 112, a site per area, 820 obviously fictional representatives, their codes and
+placements, and one demo account per role (demo-only password).
 
-Idempotent by natural keys (area code, site name, representative delegation+name, unit name,
-username): running it twice, or on a database that already holds real data, adds only what
-is missing and never overwrites a row. Called by ``manage.py seed_demo`` only.
+Idempotent by natural keys (area code, site name, representative delegation+name, username):
+running it twice adds only what is missing and never overwrites a row. Called by
+``manage.py seed_demo`` only; nothing outside this app knows the demo accounts exist.
 """
 
-import csv
 import random
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -25,11 +24,13 @@ from representatives.models import (
     Role,
     TokenStatus,
 )
-from representatives.units import city_unit_names
+from representatives.services.reference import LoadReport
 from routing.models import HandlingUnit
-from routing.services.seed_templates import seed_reply_templates
+from routing.reference import city_unit_names
+from routing.services.reference import reference_data_load
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+# Published in the README: demo accounts only (``seed_demo`` refuses them when DEBUG is off).
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105
 
 # Target sizes from the source article: 15–16 streets/townships, 112 communities, 800+ deputies.
 COMMUNITIES_TOTAL = 112
@@ -53,53 +54,13 @@ EXPERTISE = [
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段"
 GIVEN = "建国华明芳军丽强敏静伟磊洋艳娟勇杰涛超秀兰霞平刚桂英玉梅红海燕云志新春晓东文斌亮宏峰辉鹏晨"
 
-# The fixed city bodies of DESIGN section 2 (一府一委两院 and the upward channel).
-CITY_BODIES = [
-    ("克拉玛依市人民政府办公室", HandlingUnit.Kind.CITY_GOVERNMENT_OFFICE),
-    ("克拉玛依市监察委员会", HandlingUnit.Kind.SUPERVISORY_COMMISSION),
-    ("克拉玛依市中级人民法院", HandlingUnit.Kind.COURT),
-    ("克拉玛依市人民检察院", HandlingUnit.Kind.PROCURATORATE),
-    ("新疆维吾尔自治区人大常委会", HandlingUnit.Kind.HIGHER_CONGRESS),
-]
-
 DEMO_PLACEMENTS = ["网格公示栏", "党群服务中心大厅", "小区单元电梯口"]
 
 
-@dataclass
-class SeedReport:
-    created: dict = field(default_factory=dict)
-    accounts: list = field(default_factory=list)
-
-    def add(self, what: str, n: int) -> None:
-        self.created[what] = self.created.get(what, 0) + n
-
-
-def _read_csv(name: str) -> list[dict]:
-    with (DATA_DIR / name).open(encoding="utf-8") as f:
-        return list(csv.DictReader(f))
-
-
 @transaction.atomic
-def seed_areas(report: SeedReport) -> None:
-    """Load areas.csv, then add synthetic communities up to the article's 112."""
-    existing = {a.code: a for a in Area.objects.all()}
-    by_code = dict(existing)
-    community_seq: dict[str, int] = {}
-    for row in _read_csv("areas.csv"):
-        parent = by_code.get(row["parent_code"]) if row["parent_code"] else None
-        code = row["code"]
-        if not code:  # communities are listed without official codes: derive a stable one
-            community_seq[parent.code] = community_seq.get(parent.code, 0) + 1
-            code = f"{parent.code}{community_seq[parent.code]:03d}"
-        if code in by_code:
-            continue
-        area = Area(
-            code=code, name=row["name"], level=row["level"], parent=parent, note=row["note"]
-        )
-        area.save()
-        by_code[code] = area
-        report.add("areas", 1)
-
+def communities_add(report: LoadReport) -> None:
+    """Synthetic communities up to the article's 112 (areas.csv lists a few real ones)."""
+    by_code = {a.code: a for a in Area.objects.all()}
     streets = [a for a in by_code.values() if a.tier == 3]
     communities = [a for a in by_code.values() if a.tier == 4]
     missing = COMMUNITIES_TOTAL - len(communities)
@@ -129,83 +90,7 @@ def seed_areas(report: SeedReport) -> None:
 
 
 @transaction.atomic
-def seed_units(report: SeedReport) -> None:
-    """One street office or township government per street/township, city departments from
-    the taxonomy's typical units, and the fixed city bodies."""
-    city = Area.objects.get(level=Area.Level.CITY)
-    wanted: list[tuple[str, str, Area | None]] = []
-    for street in Area.objects.filter(level__in=[Area.Level.STREET, Area.Level.TOWNSHIP]):
-        if street.level == Area.Level.TOWNSHIP:
-            wanted.append((f"{street.name}人民政府", HandlingUnit.Kind.TOWNSHIP_GOVERNMENT, street))
-        else:
-            wanted.append((f"{street.name}办事处", HandlingUnit.Kind.STREET_OFFICE, street))
-    for row in _read_csv("taxonomy.csv"):
-        if row["unit_type"] != "city-department":
-            continue
-        wanted.extend(
-            (name, HandlingUnit.Kind.CITY_DEPARTMENT, city)
-            for name in city_unit_names(row["typical_units_zh"])
-        )
-    wanted += [(name, kind, city) for name, kind in CITY_BODIES]
-    have = set(HandlingUnit.objects.values_list("name", flat=True))
-    new = []
-    for name, kind, area in wanted:
-        if name not in have:
-            have.add(name)
-            new.append(HandlingUnit(name=name, kind=kind, area=area))
-    HandlingUnit.objects.bulk_create(new)
-    report.add("handling units", len(new))
-
-
-@transaction.atomic
-def seed_deadline_rules(report: SeedReport) -> None:
-    """The limits of deadlines.csv as editable rows (reference data)."""
-    from routing.models import DeadlineRule
-    from routing.workdays import DEFAULT_LIMITS
-
-    basis = {row["level"]: row["basis"] for row in _read_csv("deadlines.csv")}
-    have = set(DeadlineRule.objects.values_list("level", flat=True))
-    new = [
-        DeadlineRule(
-            level=level,
-            acknowledge_within=limit.acknowledge_within,
-            acknowledge_unit=limit.acknowledge_unit,
-            resolve_within=limit.resolve_within,
-            resolve_unit=limit.resolve_unit,
-            basis=basis.get(level, "")[:200],
-        )
-        for level, limit in DEFAULT_LIMITS.items()
-        if level not in have
-    ]
-    DeadlineRule.objects.bulk_create(new)
-    report.add("deadline rules", len(new))
-
-
-@transaction.atomic
-def seed_categories(report: SeedReport) -> None:
-    """The matter categories of taxonomy.csv (reference data)."""
-    from routing.models import Category
-
-    have = set(Category.objects.values_list("slug", flat=True))
-    new = [
-        Category(
-            slug=row["slug"],
-            name=row["name_zh"],
-            examples=row["examples_zh"],
-            default_route=row["default_route"],
-            unit_type=row["unit_type"],
-            typical_units=row["typical_units_zh"],
-            position=i,
-        )
-        for i, row in enumerate(_read_csv("taxonomy.csv"))
-        if row["slug"] not in have
-    ]
-    Category.objects.bulk_create(new)
-    report.add("categories", len(new))
-
-
-@transaction.atomic
-def seed_sites(report: SeedReport) -> None:
+def seed_sites(report: LoadReport) -> None:
     """A home for the city and each district, a station per street, a point per community."""
     have = set(LiaisonSite.objects.values_list("name", flat=True))
     new = []
@@ -243,7 +128,7 @@ def _synthetic_name(rng: random.Random) -> str:
 
 
 @transaction.atomic
-def seed_representatives(report: SeedReport) -> None:
+def seed_representatives(report: LoadReport) -> None:
     """820 obviously synthetic representatives, each attached to one or two sites."""
     for slug, name in EXPERTISE:
         _obj, created = Expertise.objects.get_or_create(slug=slug, defaults={"name": name})
@@ -304,7 +189,7 @@ def seed_representatives(report: SeedReport) -> None:
 
 
 @transaction.atomic
-def seed_codes(report: SeedReport) -> None:
+def seed_codes(report: LoadReport) -> None:
     """An active code for every site and representative that has none; demo placements."""
     with_code_sites = set(
         QRCode.objects.filter(status=TokenStatus.ACTIVE, site__isnull=False).values_list(
@@ -353,7 +238,7 @@ DEMO_ACCOUNTS = [
 
 
 @transaction.atomic
-def seed_demo_accounts(report: SeedReport, password: str) -> None:
+def seed_demo_accounts(report: LoadReport, password: str) -> None:
     """One demo account per role (demo-only password); existing users are left untouched."""
     User = get_user_model()
     city = Area.objects.get(level=Area.Level.CITY)
@@ -377,7 +262,7 @@ def seed_demo_accounts(report: SeedReport, password: str) -> None:
         elif username == "demo_govoffice":
             official.unit = HandlingUnit.objects.get(kind=HandlingUnit.Kind.CITY_GOVERNMENT_OFFICE)
         elif username == "demo_department":
-            official.unit = HandlingUnit.objects.get(name="克拉玛依市住房和城乡建设局")
+            official.unit = HandlingUnit.objects.get(name=city_unit_names("市住建局")[0])
         elif role == Role.UNIT_STAFF:
             official.unit, official.area = yinhe_office, yinhe
         elif username == "demo_street":
@@ -396,17 +281,14 @@ def seed_demo_accounts(report: SeedReport, password: str) -> None:
         report.add("demo accounts", 1)
 
 
-def seed_network(*, with_accounts: bool, password: str) -> SeedReport:
-    """Everything issue 2 seeds, in dependency order."""
-    report = SeedReport()
-    seed_areas(report)
-    seed_units(report)
-    seed_categories(report)
-    seed_deadline_rules(report)
+def network_seed(*, with_accounts: bool, password: str = DEMO_PASSWORD) -> LoadReport:
+    """The reference data, then the synthetic network (and the demo accounts), in dependency
+    order."""
+    report = reference_data_load()
+    communities_add(report)
     seed_sites(report)
     seed_representatives(report)
     seed_codes(report)
-    report.add("reply templates", seed_reply_templates())
     if with_accounts:
         seed_demo_accounts(report, password)
     return report

@@ -10,10 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from common import crypto
+from demo.cases import demo_case_count, demo_cases_add, demo_submissions
+from demo.network import network_seed
 from feedback.models import Rating, Submission
 from feedback.services.submit import IntakeSource, submission_create
 from representatives.models import QRCode
-from representatives.services.seed import seed_network
 from routing.models import (
     OPEN_STATUSES,
     TRANSITIONS,
@@ -24,7 +25,6 @@ from routing.models import (
     Route,
     SupervisionMilestone,
 )
-from routing.services.demo_cases import demo_case_count, demo_cases_add, demo_submissions
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ MAIN_STATES = {
 
 @pytest.fixture
 def network(db):
-    seed_network(with_accounts=True, password="demo-password-for-tests")
+    network_seed(with_accounts=True, password="demo-password-for-tests")
 
 
 def _demo_cases():

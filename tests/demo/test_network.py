@@ -2,8 +2,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from demo.network import network_seed
 from representatives.models import Area, LiaisonSite, QRCode, Representative
-from representatives.services.seed import seed_network
 from routing.models import HandlingUnit
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ def _counts():
 
 
 def test_seed_builds_the_karamay_network_at_article_scale():
-    seed_network(with_accounts=True, password="demo-pass-2026")
+    network_seed(with_accounts=True, password="demo-pass-2026")
     assert Area.objects.filter(level__in=["street", "township"]).count() == 16
     assert Area.objects.filter(level__in=["community", "village"]).count() == 112
     assert Representative.objects.count() >= 800
@@ -41,21 +41,21 @@ def test_seed_builds_the_karamay_network_at_article_scale():
 
 
 def test_seed_twice_adds_nothing():
-    seed_network(with_accounts=True, password="demo-pass-2026")
+    network_seed(with_accounts=True, password="demo-pass-2026")
     before = _counts()
-    seed_network(with_accounts=True, password="demo-pass-2026")
+    network_seed(with_accounts=True, password="demo-pass-2026")
     assert _counts() == before
 
 
 def test_seed_never_overwrites_real_data():
-    seed_network(with_accounts=False, password="x")
+    network_seed(with_accounts=False, password="x")
     site = LiaisonSite.objects.get(area__name="长征社区")
     site.address = "长征社区党群服务中心二楼（真实地址）"
     site.reception_rule = "每月10日 全天"
     site.save()
     User = get_user_model()
     User.objects.create_user("demo_committee", password="a-real-password-123")
-    seed_network(with_accounts=True, password="demo-pass-2026")
+    network_seed(with_accounts=True, password="demo-pass-2026")
     site.refresh_from_db()
     assert site.address == "长征社区党群服务中心二楼（真实地址）"
     assert site.reception_rule == "每月10日 全天"
