@@ -1040,11 +1040,11 @@ HOUR_WEIGHTS = [1, 1, 1, 1, 1, 1, 2, 4, 6, 9, 10, 10, 8, 7, 8, 9, 9, 9, 8, 9, 10
 
 
 def _default_level(route: str, urgent: bool, *, reopened: bool, supervised: bool) -> str:
-    """As ``routing.services.workflow._default_level``."""
     from routing.routes import ROUTES
-    from routing.services.workflow import _default_level as default
 
-    return default(ROUTES[route], urgent, reopened=bool(reopened), supervised=supervised)
+    return ROUTES[route].deadline_level(
+        urgent=urgent, reopened=bool(reopened), supervised=supervised
+    )
 
 
 def _milestone_due(at: datetime, days: int) -> date:

@@ -128,6 +128,17 @@ class RoutePolicy:
     def actions_at(self, status: str, body: Body) -> list[Action]:
         return list(dict.fromkeys(s.action for s in self.steps_at(status, body)))
 
+    def deadline_level(self, *, urgent: bool, reopened: bool, supervised: bool) -> str:
+        """The level triage sets when staff do not pick one: urgent first, then a redo, then
+        the supervision overlay's (never shorter than the route's), else the route's own."""
+        if urgent:
+            return DeadlineLevel.URGENT
+        if reopened:
+            return DeadlineLevel.REDO
+        if supervised:
+            return SUPERVISION.level_for(self.default_level)
+        return self.default_level
+
     def first_body(self) -> Body:
         """Who acts first once the case is routed (told at triage)."""
         return self.steps_at(self.after_triage)[0].body

@@ -20,11 +20,10 @@ from routing.models import (
     CaseStatus,
     Category,
     ClassificationDecision,
-    DeadlineLevel,
     HandlingUnit,
     SupervisionReason,
 )
-from routing.routes import ROUTES, SUPERVISION, Action, Body, RoutePolicy
+from routing.routes import ROUTES, Action, Body, RoutePolicy
 from routing.services.officials import (
     committee_staff_for,
     direct_responders_for,
@@ -96,8 +95,8 @@ def case_triage(
                 )
             }
         )
-    level = deadline_level or _default_level(
-        policy, urgent, reopened=case.status == CaseStatus.REOPENED, supervised=supervise
+    level = deadline_level or policy.deadline_level(
+        urgent=urgent, reopened=case.status == CaseStatus.REOPENED, supervised=supervise
     )
     _decision_record(case, actor, route, supervise, category, unit, urgent, level)
     acknowledge_by, resolve_by = deadlines_for(level, timezone.now())
@@ -168,16 +167,6 @@ def _tell_first_body(policy: RoutePolicy, case: Case) -> None:
     }[policy.first_body()]()
     template = "case_to_review" if policy.first_body() == Body.COMMITTEE else "case_to_reply"
     notify_users(users=users, case=case, template=template)
-
-
-def _default_level(policy: RoutePolicy, urgent: bool, *, reopened: bool, supervised: bool) -> str:
-    if urgent:
-        return DeadlineLevel.URGENT
-    if reopened:
-        return DeadlineLevel.REDO
-    if supervised:
-        return SUPERVISION.level_for(policy.default_level)
-    return policy.default_level
 
 
 def _dispatch(case: Case, *, actor, unit: HandlingUnit) -> Case:
