@@ -1,16 +1,17 @@
 """Synthetic demo cases (``seed_demo --cases``): both ways of writing them give consistent,
 identical histories, and ``--cases-at-least`` is idempotent."""
 
+import re
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from common import crypto
-from demo.cases import demo_case_count, demo_cases_add, demo_submissions
+from demo.cases import demo_cases_add
+from demo.keys import demo_case_count, demo_submissions
 from demo.network import network_seed
 from feedback.models import Rating, Submission
 from feedback.services.submit import IntakeSource, submission_create
@@ -25,6 +26,7 @@ from routing.models import (
     Route,
     SupervisionMilestone,
 )
+from routing.workdays import deadlines_for
 
 pytestmark = pytest.mark.django_db
 
@@ -105,124 +107,135 @@ def assert_consistent(now):
 def test_through_the_services(network):
     now = timezone.now()
     result = demo_cases_add(160, seed=11, through_services=True, now=now)
-    assert result.cases == demo_case_count() == 160
+    assert result.cases == demo_case_count() == 160 and result.path == "services"
     assert_consistent(timezone.now())
-
-
-def test_in_bulk(network):
-    now = timezone.now()
-    result = demo_cases_add(600, seed=12, now=now)
-    assert result.cases == demo_case_count() == 600
-    assert_consistent(timezone.now())
-
-
-def _signature():
-    """Everything about the demo cases except keys, codes, secrets and primary keys."""
-    rows = []
-    for case in _demo_cases().prefetch_related(
-        "events", "decisions", "ratings", "extension_requests", "milestones", "submissions"
+    # The services ran at the planned times: deadlines are the ones of the triage's day.
+    for case in Case.objects.filter(resolve_by__isnull=False, reply_count=0).exclude(
+        supervision="active"
     ):
-        upward = getattr(case, "upward_report", None)
-        rows.append(
-            (
-                case.created_at,
-                case.summary,
-                case.status,
-                case.route,
-                case.category_id,
-                case.unit_id,
-                case.urgent,
-                case.deadline_level,
-                case.acknowledge_by,
-                case.resolve_by,
-                case.acknowledged_at,
-                case.closed_at,
-                case.supervisor_id,
-                case.merged_into.created_at if case.merged_into else None,
-                case.submission_count,
-                case.reply_count,
-                case.site_id,
-                case.representative_id,
-                tuple(sorted(case.suggestion.items(), key=str)),
-                tuple(
-                    (
-                        e.kind,
-                        e.from_status,
-                        e.to_status,
-                        e.actor_id,
-                        e.public_actor,
-                        e.is_public,
-                        "" if e.kind == "merged" else e.note,
-                        e.created_at,
-                    )
-                    for e in sorted(case.events.all(), key=lambda e: (e.created_at, e.pk))
-                ),
-                tuple(
-                    (d.route, d.category_id, d.unit_id, d.urgent, d.deadline_level, d.changed)
-                    + (d.suggested_route, d.suggested_category, d.actor_id, d.created_at)
-                    for d in sorted(case.decisions.all(), key=lambda d: d.created_at)
-                ),
-                tuple(
-                    (r.reply_number, r.value, r.comment, r.created_at, r.submission.text)
-                    for r in sorted(case.ratings.all(), key=lambda r: r.reply_number)
-                ),
-                tuple(
-                    (x.state, x.new_resolve_by, x.created_at, x.decided_at, x.requested_by_id)
-                    for x in sorted(case.extension_requests.all(), key=lambda x: x.created_at)
-                ),
-                tuple((m.title, m.due_on, m.done_on) for m in case.milestones.all()),
-                (upward.body, upward.reference_number, upward.reported_on, upward.replied_on)
-                if upward
-                else None,
-                tuple(
-                    sorted(
-                        (
-                            s.text,
-                            s.channel,
-                            s.area_id,
-                            s.site_id,
-                            s.representative_id,
-                            s.qr_code_id,
-                            s.placement_id,
-                            s.reception_day.date if s.reception_day else None,
-                            s.logged_by_id,
-                            s.collected_on,
-                            s.request_type,
-                            s.category_id,
-                            s.contact_phone_masked,
-                            crypto.decrypt(s.contact_name_encrypted),
-                            s.contact_preference,
-                            s.consent_at,
-                            s.created_at,
-                            s.tracking_code[:8],
-                        )
-                        for s in case.submissions.all()
-                    )
-                ),
+        triage = case.events.filter(kind=CaseEvent.Kind.TRIAGE).latest("created_at", "pk")
+        if not case.extension_requests.filter(state="approved").exists():
+            assert case.resolve_by == deadlines_for(case.deadline_level, triage.created_at)[1]
+
+
+def _normalised(case) -> tuple:
+    """A case and its rows with times as offsets from its intake, dates as days from the
+    intake's date, and keys left out: a copy moved by whole weeks equals its pattern."""
+    start = case.created_at
+    day = timezone.localtime(start).date()
+
+    def t(value):
+        return None if value is None else value - start
+
+    def d(value):
+        return None if value is None else (value - day).days
+
+    def note(event):
+        if event.kind == "merged":
+            return ""  # names the case it joined
+        return re.sub(r"\d{4}-\d{2}-\d{2}", lambda m: f"{d(date.fromisoformat(m[0]))}d", event.note)
+
+    upward = getattr(case, "upward_report", None)
+    return (
+        case.status,
+        case.route,
+        case.supervision,
+        case.category_id,
+        case.unit_id,
+        case.area_id,
+        case.deadline_level,
+        case.summary,
+        case.search_text,
+        case.submission_count,
+        case.reply_count,
+        t(case.acknowledge_by),
+        t(case.resolve_by),
+        t(case.acknowledged_at),
+        t(case.closed_at),
+        t(case.replied_at),
+        t(case.supervised_since),
+        case.merged_into_id is not None,
+        tuple(
+            (e.kind, e.from_status, e.to_status, e.actor_id, e.public_actor, e.is_public)
+            + (t(e.created_at), note(e))
+            for e in sorted(case.events.all(), key=lambda e: (e.created_at, e.pk))
+        ),
+        tuple(
+            (x.route, x.category_id, x.unit_id, x.deadline_level, t(x.created_at))
+            for x in sorted(case.decisions.all(), key=lambda x: x.created_at)
+        ),
+        tuple(
+            (r.reply_number, r.value, r.comment, t(r.created_at), r.submission.text)
+            for r in sorted(case.ratings.all(), key=lambda r: r.reply_number)
+        ),
+        tuple(
+            (x.state, d(x.new_resolve_by), t(x.created_at), t(x.decided_at))
+            for x in sorted(case.extension_requests.all(), key=lambda x: x.created_at)
+        ),
+        tuple(sorted((m.title, d(m.due_on), d(m.done_on)) for m in case.milestones.all())),
+        (upward.body, upward.reference_number, d(upward.reported_on), d(upward.replied_on))
+        if upward
+        else None,
+        tuple(
+            sorted(
+                (s.text, s.channel, s.area_id, s.site_id, s.representative_id, s.qr_code_id)
+                + (s.placement_id, s.logged_by_id, d(s.collected_on), t(s.created_at))
+                + (d(s.reception_day.date) if s.reception_day else None, s.contact_phone_masked)
+                for s in case.submissions.all()
             )
-        )
-    return sorted(rows, key=lambda r: (r[0], r[1]))
+        ),
+    )
 
 
-class _Rollback(Exception):
-    pass
-
-
-def test_both_ways_write_the_same_cases(network):
+def test_copies_are_what_the_services_wrote_moved_by_whole_weeks(network):
     now = timezone.now()
-    try:
-        with transaction.atomic():
-            demo_cases_add(150, seed=5, through_services=True, now=now)
-            through_services = _signature()
-            raise _Rollback
-    except _Rollback:
-        pass
-    assert demo_case_count() == 0
-    demo_cases_add(150, seed=5, now=now)
-    in_bulk = _signature()
-    assert len(in_bulk) == len(through_services) == 150
-    for a, b in zip(through_services, in_bulk, strict=True):
-        assert a == b
+    result = demo_cases_add(700, seed=12, now=now, patterns=300)
+    assert result.cases == demo_case_count() == 700
+    assert_consistent(timezone.now())
+    patterns = set(result.case_ids)
+    cases = _demo_cases().prefetch_related(
+        "events",
+        "decisions",
+        "ratings__submission",
+        "extension_requests",
+        "milestones",
+        "submissions__reception_day",
+    )
+    original = {}
+    copies = []
+    for case in cases.select_related("upward_report", "merged_into"):
+        if (case.merged_into_id or case.pk) in patterns:
+            original.setdefault(_normalised(case), case)
+        else:
+            copies.append(case)
+    assert len(copies) >= 400
+    for case in copies:
+        signature = _normalised(case)
+        pattern = original.get(signature)
+        if pattern is None:  # name the first part that differs from the nearest pattern
+            nearest = max(
+                original, key=lambda o: sum(a == b for a, b in zip(o, signature, strict=True))
+            )
+            diff = [(a, b) for a, b in zip(nearest, signature, strict=True) if a != b]
+            raise AssertionError(f"copy {case.pk} is no pattern moved in time: {diff[:2]}")
+        moved = case.created_at - pattern.created_at
+        assert moved % timedelta(weeks=1) == timedelta(0)
+        # An open case keeps what its deadlines say; a moved note names its own dates.
+        assert case.is_overdue(now) == pattern.is_overdue(now)
+    codes = list(Submission.objects.values_list("tracking_code", flat=True))
+    assert len(codes) == len(set(codes))
+
+
+def test_every_row_of_a_case_is_copied_or_named_as_not(db):
+    from demo.copies import COPIED, NOT_COPIED
+
+    owned = {
+        rel.related_model._meta.label
+        for model in (Case, Submission)
+        for rel in model._meta.related_objects
+        if rel.related_model not in (Case, Submission)
+    }
+    assert owned == {m._meta.label for m in COPIED} | NOT_COPIED
 
 
 def test_cases_at_least_adds_only_what_is_missing(network):
@@ -244,9 +257,13 @@ def test_cases_at_least_adds_only_what_is_missing(network):
     assert Submission.objects.count() == 56 and demo_case_count() == 55
 
 
-def test_bulk_queries_do_not_grow_with_the_cases(network, django_assert_max_num_queries):
-    demo_cases_add(10, seed=1)  # warm the per-process caches (units, classifier rules)
-    with django_assert_max_num_queries(80):
-        result = demo_cases_add(2000, seed=3)
-    assert result.cases == 2000
-    assert Rating.objects.count() > 1000
+def test_copies_cost_queries_per_batch_not_per_case(network, django_assert_max_num_queries):
+    from demo.copies import demo_cases_copy, patterns_load
+
+    now = timezone.now()
+    replayed = demo_cases_add(80, seed=1, now=now, through_services=True)
+    patterns = patterns_load(replayed.case_ids, now=now)
+    with django_assert_max_num_queries(60):
+        result = demo_cases_copy(patterns, 3000, start=80, salt="q", seed=3, batch_size=3000)
+    assert result.cases == 3000
+    assert Rating.objects.count() > 1500

@@ -7,7 +7,8 @@ from argparse import SUPPRESS as argparse_suppress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.cases import BATCH_SIZE, SERVICES_LIMIT, demo_case_count, demo_cases_add
+from demo.cases import BATCH_SIZE, PATTERNS, SERVICES_LIMIT, demo_cases_add
+from demo.keys import demo_case_count
 from demo.network import DEMO_PASSWORD, network_seed
 from reports.rollup import rollup_refresh
 
@@ -39,11 +40,14 @@ class Command(BaseCommand):
         way.add_argument(
             "--through-services",
             action="store_true",
-            help="Replay every step through the real services (default up to "
+            help="Write every case through the real services (default up to "
             f"{SERVICES_LIMIT} cases).",
         )
         way.add_argument(
-            "--bulk", action="store_true", help="Insert the rows in batches (default above that)."
+            "--bulk",
+            action="store_true",
+            help=f"Write {PATTERNS} cases through the services and copy them for the rest "
+            "(default above that).",
         )
         parser.add_argument(
             "--seed", type=int, default=None, help="Random seed of the synthetic cases."
@@ -62,23 +66,23 @@ class Command(BaseCommand):
             self._seed_cases(wanted, options)
 
     def _seed_cases(self, n: int, options) -> None:
-        through_services = options["through_services"] or (
-            not options["bulk"] and n <= SERVICES_LIMIT
-        )
+        through_services = True if options["through_services"] else None
+        if options["bulk"]:
+            through_services = False
         start = time.monotonic()
 
         def log(result):
             rate = result.cases / max(time.monotonic() - start, 0.001)
-            self.stdout.write(f"  demo cases: {result.cases}/{n} ({rate:.0f}/s)")
+            self.stdout.write(f"  demo cases ({result.path}): {result.cases} ({rate:.0f}/s)")
 
         result = demo_cases_add(
             n,
             seed=options["seed"],
             through_services=through_services,
             batch_size=options["batch_size"],
-            log=log if not through_services else None,
+            log=log,
         )
-        # Bulk rows carry past dates that no refresh would look for: recount every month.
+        # The rows carry past dates that no refresh would look for: recount every month.
         rollup_refresh(full=True)
         statuses = ", ".join(f"{k} {v}" for k, v in sorted(result.by_status.items()))
         self.stdout.write(
