@@ -8,6 +8,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from reports.context import VOLUME_CHARTS
+
 
 def _share(rows):
     return [[r["label"], r["count"], r["share"]] for r in rows]
@@ -19,12 +21,10 @@ def tables(figures: dict) -> dict[str, tuple[str, list[str], list[list]]]:
     share = [_("Item"), _("Opinions"), _("Share (%)")]
     found = [_("Name"), _("Of"), _("Opinions")]
     return {
-        "channel": (_("Opinions by channel"), share, _share(volume["by_channel"])),
-        "district": (_("Opinions by district"), share, _share(volume["by_district"])),
-        "street": (_("Opinions by street"), share, _share(volume["by_street"])),
-        "category": (_("Opinions by category"), share, _share(volume["by_category"])),
-        "request_type": (_("Opinions by request type"), share, _share(volume["by_request_type"])),
-        "route": (_("Opinions by route"), share, _share(volume["by_route"])),
+        **{
+            key: (str(table), share, _share(volume[f"by_{key}"]))
+            for key, _chart, table in VOLUME_CHARTS
+        },
         "units": (
             _("Handling units"),
             [_("Unit"), _("Cases"), _("Resolved"), _("On time (%)"), _("Overdue now")],

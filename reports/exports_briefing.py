@@ -1,14 +1,14 @@
 """A briefing's tables as one Excel workbook and its pages as a PDF (WeasyPrint)."""
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
+from reports.context import briefing_context
 from reports.exports import tables, to_xlsx
 
 
 def briefing_sheets(figures: dict) -> list[tuple[str, list[str], list[list]]]:
     """The dashboard tables, then hot topics, proposals and the appendix of cases."""
-    from django.utils.translation import gettext as _
-
     h = figures["handling"]
     supervised = str(_("supervised follow-up (督办)"))
     sheets = [
@@ -88,8 +88,6 @@ def briefing_pdf(version, *, base_url: str) -> bytes:
     # Importing WeasyPrint makes Pillow accept truncated images, process-wide; the briefing
     # embeds none, and residents' uploads must still be refused when cut off (feedback.photos).
     ImageFile.LOAD_TRUNCATED_IMAGES = False
-
-    from reports.views_briefing import briefing_context
 
     html = render_to_string("reports/briefing_print.html", briefing_context(version, printing=True))
     return HTML(string=html, base_url=base_url, url_fetcher=_fetch_nothing).write_pdf()

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from common.forms import ServiceForm
 from reports.forms import clean_quarter, quarter_choices, recent_quarters
 from reports.models import Briefing, Instruction
 from representatives.models import Area, AreaLevel
@@ -38,7 +39,8 @@ class BriefingTextForm(forms.ModelForm):
         }
 
 
-class InstructionForm(forms.Form):
+class InstructionForm(ServiceForm):
+    error_field = None  # a refusal without a field goes above the form
     about = forms.ChoiceField(label=gettext_lazy("Instruction on"))
     text = forms.CharField(
         label=gettext_lazy("Instruction"),

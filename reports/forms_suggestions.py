@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from common.forms import TEXTAREA, ServiceForm
 from feedback.models import Satisfaction
 from reports.models import Suggestion
-from representatives.models import Representative
-from routing.models import HandlingUnit
+from reports.periods import Period
+from representatives.models import Area, Representative
+from routing.models import Category, HandlingUnit
 
 
 def _representatives():
@@ -126,3 +127,22 @@ class MotionDecideForm(ServiceForm):
     outcome = forms.CharField(
         label=_("outcome"), max_length=200, help_text=_("e.g. adopted by the congress")
     )
+
+
+class ClusterForm(forms.Form):
+    """A recurring issue of a briefing's draft (hidden fields of its button): a street in the
+    reader's area, a category and the briefing's period."""
+
+    street = forms.ModelChoiceField(queryset=Area.objects.none())
+    category = forms.ModelChoiceField(queryset=Category.objects.all())
+    period = forms.CharField(max_length=30)
+
+    def __init__(self, data=None, *, scope: Area):
+        super().__init__(data)
+        self.fields["street"].queryset = Area.objects.filter(path__startswith=scope.path)
+
+    def clean_period(self) -> Period:
+        try:
+            return Period.parse(self.cleaned_data["period"])
+        except ValueError:
+            raise forms.ValidationError(_("Choose a period.")) from None

@@ -342,17 +342,9 @@ def _path(area: Area, path: str) -> dict:
     return {} if area.parent_id is None else {f"{path}__startswith": area.path}
 
 
-def dashboard(
-    period: Period, area: Area, *, at: datetime | None = None, live: bool = False
-) -> dict:
-    """Everything the dashboard shows. From the monthly roll-up when it can answer (whole
-    months, roll-up built: 11 queries, ``reports.rollup``); otherwise, or when ``live``,
-    counted from the rows: 16 queries. Neither grows with the number of cases."""
-    if not live:
-        from reports.rollup import rollup_dashboard  # the roll-up builds on this module
-
-        if (figures := rollup_dashboard(period, area, at=at)) is not None:
-            return figures
+def dashboard_counted(period: Period, area: Area, *, at: datetime | None = None) -> dict:
+    """Everything the dashboard shows, counted from the rows: 16 queries, whatever the number
+    of cases (``reports.dashboard`` chooses between this and the roll-up)."""
     return {
         "period": {"key": period.key, "label": period.label},
         "area": {"id": area.pk, "name": area.name},

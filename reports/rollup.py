@@ -9,7 +9,7 @@ takes a case out of an old month's closings). Each block of figures is recounted
 months with one ``GROUP BY`` per figure, set-based, and replaces the old rows. The Celery beat
 runs it every few minutes and once a night in full; a briefing runs it before it counts.
 
-``rollup_dashboard`` answers ``reports.metrics.dashboard`` from the table for periods of whole
+``rollup_dashboard`` answers ``reports.metrics.dashboard_counted`` from the table for periods of whole
 months (quarters, months, years) once it has been built: 11 queries whatever the number of
 cases. Other periods are counted from the rows (``reports.metrics``). The definitions are the
 same; a test builds both from the same hand-made cases and compares them.
@@ -328,7 +328,7 @@ def refreshed_at() -> datetime | None:
 
 
 def rollup_dashboard(period: Period, area: Area, *, at: datetime | None = None) -> dict | None:
-    """``reports.metrics.dashboard`` from the roll-up, or None when it cannot answer (a period
+    """``reports.metrics.dashboard_counted`` from the roll-up, or None when it cannot answer (a period
     that is not whole months, or a roll-up never built). 11 queries."""
     if period.start.day != 1 or period.end.day != 1:
         return None

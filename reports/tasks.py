@@ -1,21 +1,18 @@
-"""Thin task adapters for the briefing."""
-
-import logging
+"""Thin task adapters for the briefing and the dashboards' roll-up."""
 
 from celery import shared_task
 from django.utils import timezone
 
-logger = logging.getLogger(__name__)
+from reports.periods import Period
+from reports.rollup import rollup_refresh
+from reports.services.briefing import briefing_compile
+from representatives.models import Area
 
 
 @shared_task(acks_late=True)
 def compile_quarterly_briefing_task() -> int:
     """Beat, at the start of each quarter: a draft of the quarter that ended, for the city
     (the root area). Recompiling an existing draft keeps its narrative, so a rerun is safe."""
-    from reports.periods import Period
-    from reports.services.briefing import briefing_compile
-    from representatives.models import Area
-
     period = Period.last_complete_quarter(timezone.localdate())
     root = Area.objects.filter(parent__isnull=True).order_by("path").first()
     if root is None:
@@ -28,6 +25,4 @@ def compile_quarterly_briefing_task() -> int:
 def refresh_report_counts_task(full: bool = False) -> dict:
     """Beat: the dashboards' roll-up for the months that changed (every few minutes), and in
     full once a night (a safety net for changes no event announces)."""
-    from reports.rollup import rollup_refresh
-
     return rollup_refresh(full=full)

@@ -1,29 +1,18 @@
 """Dashboards for committee staff and leaders, scoped to their area (DESIGN section 6).
 
 Anybody else gets a 404; an area outside the user's own is refused by the form. Figures
-come from ``reports.metrics`` (a fixed number of aggregate queries)."""
+come from ``reports.dashboard`` (the roll-up or the rows: a fixed number of queries)."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from reports import metrics
-from reports.charts import bar_chart
+from reports.context import dashboard_context
+from reports.dashboard import dashboard_figures
 from reports.exports import tables, to_csv, to_xlsx
 from reports.forms import DashboardForm
-from representatives.models import Role
-
-READERS = {Role.COMMITTEE_STAFF, Role.LEADER}
-
-
-def reporting_scope(user):
-    """The area whose figures ``user`` may read, or None."""
-    official = getattr(user, "official", None)
-    if official is None or official.role not in READERS or not official.area_id:
-        return None
-    return official.area
+from reports.selectors import reporting_scope
 
 
 def _figures(request):
@@ -37,7 +26,7 @@ def _figures(request):
         period, area = form.chosen_period(), form.cleaned_data["area"]
     else:
         period, area = form.quarters[0], scope
-    return form, metrics.dashboard(period, area)
+    return form, dashboard_figures(period, area)
 
 
 @require_GET
@@ -46,37 +35,8 @@ def dashboard(request):
     form, figures = _figures(request)
     if figures is None:
         return render(request, "reports/dashboard.html", {"form": form}, status=400)
-    volume = figures["volume"]
-    charts = [
-        (key, title, bar_chart(volume[f"by_{key}"], title=title), volume[f"by_{key}"])
-        for key, title in (
-            ("channel", _("By channel")),
-            ("district", _("By district")),
-            ("street", _("By street")),
-            ("category", _("By category")),
-            ("request_type", _("By request type")),
-            ("route", _("By route")),
-        )
-    ]
-    units = figures["units"]
-    context = {
-        "form": form,
-        "figures": figures,
-        "charts": charts,
-        "overdue_chart": bar_chart(
-            [{"label": u["unit"], "count": u["overdue"]} for u in units if u["overdue"]],
-            title=_("Overdue now, by unit"),
-        ),
-        "coverage": [
-            (key, title, figures["coverage"][key])
-            for key, title in (
-                ("sites", _("Liaison sites")),
-                ("representatives", _("Representatives' codes")),
-                ("placements", _("QR placements")),
-            )
-        ],
-        "query": request.GET.urlencode(),
-    }
+    context = dashboard_context(figures)
+    context.update(form=form, query=request.GET.urlencode())
     return render(request, "reports/dashboard.html", context)
 
 

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reports.charts import bar_chart
+from reports import selectors
+from reports.context import briefing_context
 from reports.exports_briefing import briefing_pdf, briefing_xlsx
 from reports.forms_briefing import BriefingTextForm, CompileForm, FollowUpForm, InstructionForm
 from reports.models import Briefing, BriefingVersion, Instruction
@@ -27,9 +27,7 @@ from reports.services.briefing import (
     instruction_create,
     instruction_follow_up,
 )
-from reports.views import reporting_scope
 from representatives.models import Role
-from routing.models import Case
 
 WHOLE = "briefing"
 
@@ -47,49 +45,18 @@ class DraftVersion:
 
 
 def _scope(request, *, staff: bool = False):
-    scope = reporting_scope(request.user)
-    if scope is None or (staff and request.user.official.role != Role.COMMITTEE_STAFF):
+    scope = selectors.reporting_scope(request.user)
+    if scope is None or (staff and not selectors.is_staff(request.user)):
         raise Http404
     return scope
 
 
 def _briefing(request, pk: int, *, staff: bool = False) -> Briefing:
-    scope = _scope(request, staff=staff)
-    return get_object_or_404(
-        Briefing.objects.select_related("area"), pk=pk, area__path__startswith=scope.path
-    )
+    return get_object_or_404(selectors.briefings_visible(_scope(request, staff=staff)), pk=pk)
 
 
 def _version(request, pk: int, number: int) -> BriefingVersion:
-    briefing = _briefing(request, pk)
-    return get_object_or_404(
-        BriefingVersion.objects.select_related("briefing__area"), briefing=briefing, number=number
-    )
-
-
-def briefing_context(version, *, printing: bool = False) -> dict:
-    f = version.figures
-    v, units = f["volume"], f["units"]
-    charts = {
-        key: bar_chart(v[f"by_{key}"], title=title)
-        for key, title in (
-            ("channel", _("By channel")),
-            ("district", _("By district")),
-            ("street", _("By street")),
-            ("category", _("By category")),
-            ("request_type", _("By request type")),
-            ("route", _("By route")),
-        )
-    }
-    charts["overdue"] = bar_chart(
-        [{"label": u["unit"], "count": u["overdue"]} for u in units if u["overdue"]],
-        title=_("Overdue now, by unit"),
-    )
-    charts["hot"] = bar_chart(
-        [{"label": t["word"], "count": t["count"]} for t in f["hot_topics"]],
-        title=_("Hot topics"),
-    )
-    return {"version": version, "f": f, "charts": charts, "printing": printing}
+    return get_object_or_404(selectors.versions_of(_briefing(request, pk)), number=number)
 
 
 def _instruction_items(version) -> list[tuple[str, str]]:
@@ -108,20 +75,8 @@ def _instruction_items(version) -> list[tuple[str, str]]:
 @login_required
 def briefing_list(request):
     scope = _scope(request)
-    staff = request.user.official.role == Role.COMMITTEE_STAFF
-    briefings = (
-        Briefing.objects.filter(area__path__startswith=scope.path)
-        .select_related("area")
-        .prefetch_related(
-            Prefetch(
-                "versions",
-                queryset=BriefingVersion.objects.only("briefing_id", "number", "issued_at"),
-            )
-        )
-        .order_by("-period", "area__path")
-    )
-    if not staff:
-        briefings = briefings.filter(versions__isnull=False).distinct()
+    staff = selectors.is_staff(request.user)
+    briefings = selectors.briefing_list(scope, staff=staff)
     return render(
         request,
         "reports/briefing_list.html",
@@ -139,13 +94,10 @@ def briefing_compile_view(request):
     scope = _scope(request, staff=True)
     form = CompileForm(request.POST, scope=scope)
     if not form.is_valid():
-        briefings = Briefing.objects.filter(area__path__startswith=scope.path).select_related(
-            "area"
-        )
         return render(
             request,
             "reports/briefing_list.html",
-            {"briefings": briefings, "staff": True, "form": form},
+            {"briefings": selectors.briefing_list(scope, staff=True), "staff": True, "form": form},
             status=400,
         )
     briefing = briefing_compile(
@@ -216,7 +168,7 @@ def briefing_draft_pdf(request, pk: int):
 
 
 def _version_page(request, version, *, instruction_form=None, status=200):
-    staff = request.user.official.role == Role.COMMITTEE_STAFF
+    staff = selectors.is_staff(request.user)
     context = briefing_context(version)
     context.update(
         briefing=version.briefing,
@@ -285,11 +237,7 @@ def instruction_create_view(request, pk: int, number: int):
         about = form.cleaned_data["about"]
         case = None
         if about.startswith("case:"):
-            reference = about.removeprefix("case:")
-            case = Case.objects.filter(
-                pk=int(reference.removeprefix("C-")),
-                area__path__startswith=version.briefing.area.path,
-            ).first()
+            case = selectors.briefing_case(version, about.removeprefix("case:"))
         try:
             instruction_create(
                 author=request.user,
@@ -300,31 +248,18 @@ def instruction_create_view(request, pk: int, number: int):
                 supervise=form.cleaned_data["supervise"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form.attach(exc)
         else:
             messages.success(request, _("Your instruction was recorded."))
             return redirect("reports:briefing-version", pk, number)
     return _version_page(request, version, instruction_form=form, status=400)
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    """A service's refusal shown next to its field (or above the form)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 @require_POST
 @login_required
 def instruction_follow_up_view(request, pk: int):
     scope = _scope(request, staff=True)
-    instruction = get_object_or_404(
-        Instruction.objects.select_related("version__briefing"),
-        pk=pk,
-        version__briefing__area__path__startswith=scope.path,
-    )
+    instruction = get_object_or_404(selectors.instructions_visible(scope), pk=pk)
     form = FollowUpForm(request.POST, instance=instruction)
     version = instruction.version
     if not form.is_valid():

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from reports import selectors
 from reports.forms_suggestions import (
+    ClusterForm,
     MotionDecideForm,
     MotionDraftForm,
     MotionReviewForm,
@@ -24,45 +26,24 @@ from reports.forms_suggestions import (
     SuggestionTextForm,
 )
 from reports.models import Motion, Suggestion
-from reports.periods import Period
 from reports.services import suggestions as services
 from reports.services.suggestions import suggestion_from_cluster, suggestion_year_counts
-from reports.views import reporting_scope
-from representatives.models import Area, Role
-from routing.models import Category
-
-
-def _visible(scope):
-    """Suggestions drafted in the reader's area (or not tied to a street)."""
-    return Suggestion.objects.filter(
-        street__path__startswith=scope.path
-    ) | Suggestion.objects.filter(street__isnull=True)
 
 
 @require_GET
 @login_required
 def suggestion_list(request):
-    scope = reporting_scope(request.user)
-    if scope is None:
-        raise Http404
+    scope = _scope(request)
     year = timezone.localdate().year
-    suggestions = (
-        _visible(scope)
-        .select_related("street", "category", "unit")
-        .annotate(
-            case_count=Count("cases", distinct=True), motion_count=Count("motions", distinct=True)
-        )
-        .order_by("-created_at")[:200]
-    )
     return render(
         request,
         "reports/suggestion_list.html",
         {
-            "suggestions": suggestions,
-            "motions": _motions(scope).annotate(signers=Count("co_signers", distinct=True))[:100],
+            "suggestions": selectors.suggestion_list(scope)[:200],
+            "motions": selectors.motion_list(scope)[:100],
             "year": year,
             "counts": suggestion_year_counts(year),
-            "staff": request.user.official.role == Role.COMMITTEE_STAFF,
+            "staff": selectors.is_staff(request.user),
         },
     )
 
@@ -87,8 +68,8 @@ def _act(request, obj, actions: dict, action: str, *, done_url: str, page):
 
 
 def _scope(request, *, staff: bool = False):
-    scope = reporting_scope(request.user)
-    if scope is None or (staff and request.user.official.role != Role.COMMITTEE_STAFF):
+    scope = selectors.reporting_scope(request.user)
+    if scope is None or (staff and not selectors.is_staff(request.user)):
         raise Http404
     return scope
 
@@ -135,9 +116,9 @@ def _suggestion_page(request, suggestion, *, staff, failed=None, status=200):
 def suggestion_detail(request, pk: int):
     scope = _scope(request)
     suggestion = get_object_or_404(
-        _visible(scope).select_related("street", "category", "unit"), pk=pk
+        selectors.suggestions_visible(scope).select_related("street", "category", "unit"), pk=pk
     )
-    staff = request.user.official.role == Role.COMMITTEE_STAFF
+    staff = selectors.is_staff(request.user)
     return _suggestion_page(request, suggestion, staff=staff)
 
 
@@ -174,7 +155,7 @@ SUGGESTION_ACTIONS = {
 @login_required
 def suggestion_act(request, pk: int, action: str):
     scope = _scope(request, staff=True)
-    suggestion = get_object_or_404(_visible(scope), pk=pk)
+    suggestion = get_object_or_404(selectors.suggestions_visible(scope), pk=pk)
     if action == "extend":
         try:
             services.suggestion_extend(suggestion_id=suggestion.pk, actor=request.user)
@@ -198,16 +179,11 @@ def suggestion_act(request, pk: int, action: str):
 # --- motions ---------------------------------------------------------------------------------
 
 
-def _motions(scope):
-    return Motion.objects.filter(suggestions__in=_visible(scope)).distinct()
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def motion_new(request):
     scope = _scope(request, staff=True)
-    candidates = _visible(scope).filter(category__isnull=False).select_related("street", "category")
-    form = MotionDraftForm(request.POST or None, suggestions=candidates)
+    form = MotionDraftForm(request.POST or None, suggestions=selectors.suggestion_candidates(scope))
     if request.method == "POST" and form.is_valid():
         try:
             motion = services.motion_draft(actor=request.user, **form.cleaned_data)
@@ -256,8 +232,8 @@ def _motion_page(request, motion, *, staff, failed=None, status=200):
 @login_required
 def motion_detail(request, pk: int):
     scope = _scope(request)
-    motion = get_object_or_404(_motions(scope), pk=pk)
-    return _motion_page(request, motion, staff=request.user.official.role == Role.COMMITTEE_STAFF)
+    motion = get_object_or_404(selectors.motions_visible(scope), pk=pk)
+    return _motion_page(request, motion, staff=selectors.is_staff(request.user))
 
 
 MOTION_ACTIONS = {
@@ -285,7 +261,7 @@ MOTION_ACTIONS = {
 @login_required
 def motion_act(request, pk: int, action: str):
     scope = _scope(request, staff=True)
-    motion = get_object_or_404(_motions(scope), pk=pk)
+    motion = get_object_or_404(selectors.motions_visible(scope), pk=pk)
     return _act(
         request,
         motion,
@@ -299,21 +275,12 @@ def motion_act(request, pk: int, action: str):
 @require_POST
 @login_required
 def suggestion_from_cluster_view(request):
-    scope = reporting_scope(request.user)
-    if scope is None or request.user.official.role != Role.COMMITTEE_STAFF:
-        raise Http404
+    scope = _scope(request, staff=True)
+    form = ClusterForm(request.POST, scope=scope)
+    if not form.is_valid():
+        raise Http404  # the buttons of a briefing's draft post valid values only
     try:
-        street = Area.objects.get(
-            pk=int(request.POST.get("street", "")), path__startswith=scope.path
-        )
-        category = Category.objects.get(pk=int(request.POST.get("category", "")))
-        period = Period.parse(request.POST.get("period", ""))
-    except (ValueError, Area.DoesNotExist, Category.DoesNotExist):
-        raise Http404 from None
-    try:
-        suggestion = suggestion_from_cluster(
-            street=street, category=category, period=period, actor=request.user
-        )
+        suggestion = suggestion_from_cluster(actor=request.user, **form.cleaned_data)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("reports:suggestion-list")

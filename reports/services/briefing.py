@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from common.crypto import redact_numbers
 from feedback.models import Submission
-from reports import metrics
+from reports.dashboard import dashboard_figures
 from reports.models import Briefing, BriefingVersion, Instruction
 from reports.periods import Period
 from reports.topics import hot_topics
@@ -25,7 +25,7 @@ from routing.models import (
     Supervision,
     SupervisionReason,
 )
-from routing.services.supervision import case_supervision_request
+from routing.services.supervision import case_instruction_record, case_supervision_request
 
 logger = logging.getLogger(__name__)
 
@@ -158,7 +158,7 @@ def briefing_figures(period: Period, area, *, at: datetime | None = None) -> dic
     with translation.override(settings.LANGUAGE_CODE):
         # Counted from the rows, not the roll-up: a document of record states the figures as
         # of its compilation (a few seconds more at a million cases, in a background task).
-        figures = metrics.dashboard(period, area, at=at, live=True)
+        figures = dashboard_figures(period, area, at=at, live=True)
         figures["period"].update(
             start=period.start.isoformat(),
             end=(period.end - timedelta(days=1)).isoformat(),
@@ -301,9 +301,7 @@ def instruction_create(
                 case_id=case.pk, reason=SupervisionReason.INSTRUCTION, actor=author, note=note
             )
         elif case is not None:
-            CaseEvent.objects.create(
-                case=case, kind=CaseEvent.Kind.FOLLOW_UP, actor=author, note=note
-            )
+            case_instruction_record(case_id=case.pk, actor=author, note=note)
     return instruction
 
 

@@ -167,3 +167,13 @@ def case_follow_up(*, case_id: int, actor, note: str) -> CaseEvent:
     return CaseEvent.objects.create(
         case=case, kind=CaseEvent.Kind.FOLLOW_UP, actor=actor, note=note
     )
+
+
+@transaction.atomic
+def case_instruction_record(*, case_id: int, actor, note: str) -> CaseEvent:
+    """A leader's instruction on a case, in its history for the committee to follow up (one
+    that asks for supervision goes through ``case_supervision_request`` instead)."""
+    case = case_lock(case_id)
+    return CaseEvent.objects.create(
+        case=case, kind=CaseEvent.Kind.FOLLOW_UP, actor=actor, note=note
+    )

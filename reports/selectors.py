@@ -1,0 +1,99 @@
+"""What the reports' pages read: the reader's area, and the briefings, instructions,
+suggestions and motions within it. Visibility equals existence: a view looks an object up
+in these querysets, so one outside the reader's area is a 404."""
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from reports.models import Briefing, BriefingVersion, Instruction, Motion, Suggestion
+from representatives.models import Area, Role
+from routing.models import Case
+
+READERS = {Role.COMMITTEE_STAFF, Role.LEADER}
+
+
+def reporting_scope(user) -> Area | None:
+    """The area whose figures ``user`` may read (committee staff and leaders), or None."""
+    official = getattr(user, "official", None)
+    if official is None or official.role not in READERS or not official.area_id:
+        return None
+    return official.area
+
+
+def is_staff(user) -> bool:
+    return user.official.role == Role.COMMITTEE_STAFF
+
+
+def briefings_visible(scope: Area) -> QuerySet[Briefing]:
+    return Briefing.objects.filter(area__path__startswith=scope.path).select_related("area")
+
+
+def briefing_list(scope: Area, *, staff: bool) -> QuerySet[Briefing]:
+    """Newest period first, with their versions' numbers; readers who are not staff see only
+    briefings issued at least once."""
+    briefings = (
+        briefings_visible(scope)
+        .prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=BriefingVersion.objects.only("briefing_id", "number", "issued_at"),
+            )
+        )
+        .order_by("-period", "area__path")
+    )
+    if not staff:
+        briefings = briefings.filter(versions__isnull=False).distinct()
+    return briefings
+
+
+def versions_of(briefing: Briefing) -> QuerySet[BriefingVersion]:
+    return BriefingVersion.objects.select_related("briefing__area").filter(briefing=briefing)
+
+
+def instructions_visible(scope: Area) -> QuerySet[Instruction]:
+    return Instruction.objects.select_related("version__briefing").filter(
+        version__briefing__area__path__startswith=scope.path
+    )
+
+
+def briefing_case(version: BriefingVersion, reference: str) -> Case | None:
+    """The case ``C-000123`` of a briefing's item, if it lies in the briefing's area."""
+    try:
+        pk = int(reference.removeprefix("C-"))
+    except ValueError:
+        return None
+    return Case.objects.filter(pk=pk, area__path__startswith=version.briefing.area.path).first()
+
+
+def suggestions_visible(scope: Area) -> QuerySet[Suggestion]:
+    """Suggestions drafted in the reader's area (or not tied to a street)."""
+    return Suggestion.objects.filter(
+        street__path__startswith=scope.path
+    ) | Suggestion.objects.filter(street__isnull=True)
+
+
+def suggestion_list(scope: Area) -> QuerySet[Suggestion]:
+    return (
+        suggestions_visible(scope)
+        .select_related("street", "category", "unit")
+        .annotate(
+            case_count=Count("cases", distinct=True), motion_count=Count("motions", distinct=True)
+        )
+        .order_by("-created_at")
+    )
+
+
+def motions_visible(scope: Area) -> QuerySet[Motion]:
+    return Motion.objects.filter(suggestions__in=suggestions_visible(scope)).distinct()
+
+
+def motion_list(scope: Area) -> QuerySet[Motion]:
+    return motions_visible(scope).annotate(signers=Count("co_signers", distinct=True))
+
+
+def suggestion_candidates(scope: Area) -> QuerySet[Suggestion]:
+    """What a motion may be drafted from: suggestions with a category."""
+    return (
+        suggestions_visible(scope)
+        .filter(category__isnull=False)
+        .select_related("street", "category")
+    )
