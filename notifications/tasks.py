@@ -3,8 +3,8 @@
 from celery import shared_task
 
 from notifications.backends import PermanentDeliveryError
+from notifications.delivery import notification_deliver, notification_ids_to_resend
 from notifications.models import Notification
-from notifications.services import notification_deliver, notification_ids_to_resend
 
 
 @shared_task(bind=True, max_retries=5, acks_late=True)

@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from notifications import services as notify
+from notifications import delivery as notify
+from notifications.delivery import notification_deliver, notification_ids_to_resend
 from notifications.models import Notification
-from notifications.services import notification_deliver, notification_ids_to_resend
 from tests.feedback.conftest import form_data
 
 pytestmark = pytest.mark.django_db

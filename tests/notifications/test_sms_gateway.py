@@ -9,9 +9,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from notifications import services as notify
+from notifications import delivery as notify
+from notifications.delivery import notification_deliver
 from notifications.models import Notification
-from notifications.services import notification_deliver, notification_enqueue
+from notifications.services import notification_enqueue
 from notifications.tasks import deliver_notification_task
 from tests.routing.helpers import PHONE, open_case
 
