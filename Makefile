@@ -16,7 +16,7 @@ PORT ?= 8000
 help:
 	@echo "make run    - install, migrate, load demo data, serve on http://$(HOST):$(PORT) with the sweeps"
 	@echo "make test   - install test tools and run the whole test suite"
-	@echo "make lint   - ruff format check, ruff check, makemigrations --check"
+	@echo "make lint   - ruff, the apps' layering (import-linter), types (mypy), makemigrations --check"
 	@echo "make install - create $(VENV) with the pinned runtime packages"
 
 $(BIN)/python:
@@ -63,6 +63,8 @@ test-faults: install-dev messages
 lint: install-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 	$(MANAGE) makemigrations --check --dry-run -v0
 
 format: install-dev

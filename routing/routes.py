@@ -116,7 +116,7 @@ class RoutePolicy:
 
     @property
     def label(self) -> str:
-        return Route(self.route).label
+        return str(Route(self.route).label)
 
     def steps_at(self, status: str, body: Body | None = None) -> list[Step]:
         return [s for s in self.steps if s.status == status and (body is None or s.body == body)]

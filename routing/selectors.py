@@ -1,7 +1,8 @@
 """Read paths of the routing app: cases scoped to who is asking (DESIGN section 6)."""
 
 import re
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -61,7 +62,7 @@ def get_case_for_user_or_404(user, case_id: int) -> Case:
     return case
 
 
-QUEUES = {
+QUEUES: dict[str, Callable[[datetime], Q | Exists]] = {
     # key: (label is in the view; the filter here)
     "to_classify": lambda now: Q(status__in=[CaseStatus.NEW, CaseStatus.REOPENED]),
     "to_review": lambda now: Q(status=CaseStatus.UNDER_REVIEW),
@@ -180,7 +181,15 @@ def direct_reply_cases_for_user(user, *, limit: int = 50) -> QuerySet:
     first (they have the nearest deadline)."""
     scope = case_scope(user)
     official = getattr(user, "official", None)
-    if scope is None or official.role not in (Role.REPRESENTATIVE, Role.STATION_STAFF):
+    if (
+        scope is None
+        or official is None
+        or official.role
+        not in (
+            Role.REPRESENTATIVE,
+            Role.STATION_STAFF,
+        )
+    ):
         return Case.objects.none()
     return (
         Case.objects.filter(scope)

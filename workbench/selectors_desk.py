@@ -125,7 +125,8 @@ def case_desk_timeline(case) -> list[CaseEvent]:
         .order_by("created_at", "pk")
     )
     for event in events:
-        event.shown_actor = _shown_actor(event, case)
+        # Annotated for the page's history list.
+        event.shown_actor = _shown_actor(event, case)  # type: ignore[attr-defined]
     return events
 
 

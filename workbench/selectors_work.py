@@ -64,9 +64,11 @@ def committee_official_or_404(user) -> Official:
 
 def workbench_area_choices(official: Official) -> QuerySet:
     """The areas under the official's own (districts, streets, communities), in tree order."""
+    if official.area is None:
+        return Area.objects.none()
     return (
         Area.objects.filter(path__startswith=official.area.path)
-        .exclude(pk=official.area_id)
+        .exclude(pk=official.area.pk)
         .only("pk", "name", "level", "path")
         .order_by("path")
     )
@@ -225,10 +227,11 @@ def meeting_candidates(user, *, extra_ids=(), limit: int = 40) -> list[Case]:
 
 def meeting_list_for_user(official: Official) -> QuerySet:
     """Meetings held for the official's area or anywhere under it, newest first."""
+    visible = Q(created_by=official.user_id)
+    if official.area is not None:
+        visible |= Q(area__path__startswith=official.area.path)
     return (
-        ProgressMeeting.objects.filter(
-            Q(area__path__startswith=official.area.path) | Q(created_by=official.user_id)
-        )
+        ProgressMeeting.objects.filter(visible)
         .select_related("area")
         .annotate(decision_count=Count("decisions"))
         .order_by("-held_on", "-pk")

@@ -40,12 +40,12 @@ def _case_row(case: Case) -> dict:
     return {
         "ref": case.reference,
         "received": timezone.localtime(case.created_at).date().isoformat(),
-        "street": case.area.street.name if case.area.street_id else case.area.name,
-        "category": case.category.name if case.category_id else "",
+        "street": case.area.street.name if case.area.street else case.area.name,
+        "category": case.category.name if case.category else "",
         "route": case.get_route_display() if case.route else "",
         "supervised": case.is_supervised,
         "status": case.get_status_display(),
-        "unit": case.unit.name if case.unit_id else "",
+        "unit": case.unit.name if case.unit else "",
         "summary": redact_numbers(case.summary),
     }
 
@@ -140,7 +140,7 @@ def _instructions(area, before: datetime) -> list[dict]:
     return [
         {
             "date": timezone.localtime(i.created_at).date().isoformat(),
-            "on": i.version.title if i.version_id else i.case.reference,
+            "on": i.version.title if i.version else i.case.reference if i.case else "",
             "item": i.item,
             "text": i.text,
             "follow_up": i.follow_up,
@@ -296,7 +296,7 @@ def instruction_create(
             author=author, text=text, version=version, case=case, item=item, supervise=supervise
         )
         note = _("Leader's instruction: %(text)s") % {"text": text}
-        if supervise:
+        if supervise and case is not None:
             case_supervision_request(
                 case_id=case.pk, reason=SupervisionReason.INSTRUCTION, actor=author, note=note
             )

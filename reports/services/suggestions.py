@@ -86,11 +86,17 @@ def suggestion_extend(*, suggestion_id: int, actor, on: date | None = None) -> S
     on = on or timezone.localdate()
     with transaction.atomic():
         suggestion = Suggestion.objects.select_for_update().get(pk=suggestion_id)
-        if suggestion.state != Suggestion.State.SUBMITTED or suggestion.extended:
+        submitted_on, reply_due = suggestion.submitted_on, suggestion.reply_due
+        if (
+            suggestion.state != Suggestion.State.SUBMITTED
+            or suggestion.extended
+            or submitted_on is None
+            or reply_due is None
+        ):
             raise ValidationError(_("Only a submitted suggestion can be extended, once."))
-        if on > suggestion.reply_due:
+        if on > reply_due:
             raise ValidationError(_("The three months are over; it can no longer be extended."))
-        suggestion.reply_due = add_months(suggestion.submitted_on, EXTENDED_MONTHS)
+        suggestion.reply_due = add_months(submitted_on, EXTENDED_MONTHS)
         suggestion.extended = True
         suggestion.save(update_fields=["reply_due", "extended"])
     return suggestion

@@ -31,6 +31,8 @@ def areas_load(report: LoadReport) -> None:
         parent = by_code.get(row["parent_code"]) if row["parent_code"] else None
         code = row["code"]
         if not code:  # communities are listed without official codes: derive a stable one
+            if parent is None:
+                raise ValueError(f"areas.csv: {row['name']} has neither a code nor a parent")
             community_seq[parent.code] = community_seq.get(parent.code, 0) + 1
             code = f"{parent.code}{community_seq[parent.code]:03d}"
         if code in by_code:

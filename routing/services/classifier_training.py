@@ -3,6 +3,7 @@ shipped corpora, every case's latest staff decision, and extra labelled lines; t
 a new ``ClassifierModel`` version, which ``classify`` uses from then on."""
 
 import logging
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.db.models import Max, OuterRef, Subquery
@@ -49,7 +50,7 @@ def decision_examples() -> tuple[list[Example], int]:
     return examples, newest
 
 
-def classifier_train(*, extra: list[Example] = ()) -> ClassifierModel:
+def classifier_train(*, extra: Sequence[Example] = ()) -> ClassifierModel:
     """Train on the shipped corpora, the decisions and ``extra`` (weighted like decisions),
     measure by cross-validation, and store the model as the next version. Called by
     ``train_classifier`` and the nightly task; takes seconds to a minute, so never in a

@@ -23,12 +23,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, QuerySet, Value
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Notification
+from representatives.models import Area, Official, Role
 from routing.models import (
     Case,
     CaseEvent,
@@ -150,7 +152,9 @@ def _acted(deadline: str, action: str, sweep: str) -> QuerySet:
     ).order_by()
 
 
-def _log(deadline: str, action: str, window: Window, sweep: str) -> None:
+def _log(
+    deadline: DeadlineAction.Deadline, action: DeadlineAction.Action, window: Window, sweep: str
+) -> None:
     """One event per case acted on: internal, except the escalation, which the resident sees
     as the committee taking the case under supervision."""
     public = action == A.ESCALATED
@@ -181,13 +185,11 @@ def _log(deadline: str, action: str, window: Window, sweep: str) -> None:
         )
 
 
-def _tell(deadline: str, action: str, window: Window, sweep: str) -> None:
+def _tell(
+    deadline: DeadlineAction.Deadline, action: DeadlineAction.Action, window: Window, sweep: str
+) -> None:
     """In-app notices (and e-mail rows for the outbox sweep to deliver) to the unit's staff
     and to the committee staff whose area contains the case."""
-    from django.contrib.auth import get_user_model
-
-    from representatives.models import Area, Official, Role
-
     template = f"deadline_{deadline}_{action}"
     case_t, action_t = Case._meta.db_table, DeadlineAction._meta.db_table
     official_t, area_t = Official._meta.db_table, Area._meta.db_table

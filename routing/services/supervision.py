@@ -108,7 +108,7 @@ def case_supervision_request(*, case_id: int, reason: str, note: str, actor=None
     if not case.is_open:
         raise ValidationError(_("Only an open case can be put under supervision."))
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.SUPERVISION, actor=actor, note=note)
-    if case.supervision == Supervision.ACTIVE:
+    if case.supervision == Supervision.ACTIVE and case.supervisor_id is not None:
         notify_users(
             users=get_user_model().objects.filter(pk=case.supervisor_id),
             case=case,

@@ -5,7 +5,7 @@ Each takes the status the actor saw (``expected_status``) where a person acted o
 that of two people acting on the same case at once the second gets a clear refusal.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -79,12 +79,13 @@ def case_triage(
     policy = ROUTES.get(route)
     if policy is None:
         raise ValidationError({"route": _("Choose the route.")})
-    if policy.triage_unit_kinds and unit is None:
-        raise ValidationError({"unit": _("Choose the unit that will handle it.")})
-    if policy.triage_unit_kinds and unit.kind not in policy.triage_unit_kinds:
-        raise ValidationError(
-            {"unit": _("A hand-off goes to a street office or a township government.")}
-        )
+    if policy.triage_unit_kinds:
+        if unit is None:
+            raise ValidationError({"unit": _("Choose the unit that will handle it.")})
+        if unit.kind not in policy.triage_unit_kinds:
+            raise ValidationError(
+                {"unit": _("A hand-off goes to a street office or a township government.")}
+            )
     if supervise and supervisor is None:
         raise ValidationError({"supervisor": _("A supervised case needs a named supervisor.")})
     if policy.needs_responder and not (case.representative_id or case.site_id):
@@ -123,7 +124,7 @@ def case_triage(
         fields = supervision_end(case, actor=actor, note=note)
     if fields:
         case.save(update_fields=fields)
-    if policy.after_triage == CaseStatus.DISPATCHED:
+    if policy.after_triage == CaseStatus.DISPATCHED and unit is not None:
         return _dispatch(case, actor=actor, unit=unit)
     if policy.after_triage != CaseStatus.TRIAGED:
         case, _event = case_transition(case_id=case.pk, to_status=policy.after_triage, actor=actor)
@@ -190,6 +191,8 @@ def case_review_approve(*, case_id: int, actor, note: str = "") -> Case:
     case = case_lock(case_id, CaseStatus.UNDER_REVIEW)
     policy = case_require_step(case, Action.REVIEW, Body.COMMITTEE)
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.REVIEW, actor=actor, note=note)
+    if policy.after_review is None:
+        raise ImproperlyConfigured(f"route {policy.route} has a review step but no body after it")
     return _dispatch(case, actor=actor, unit=_unit_of_kind(policy.after_review))
 
 
