@@ -44,11 +44,12 @@ system-deps:
 messages: install
 	@if command -v msgfmt >/dev/null; then $(MANAGE) compilemessages --ignore=.venv -v0; fi
 
+# Seeding and serving print the served address on QR codes and notices (scripts/public-base-url.sh).
+run: export PUBLIC_BASE_URL := $(shell scripts/public-base-url.sh $(HOST):$(PORT))
 run: install messages
 	$(MANAGE) migrate --noinput -v0
 	$(MANAGE) train_classifier --if-none
 	$(MANAGE) seed_demo --cases-at-least 300
-	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	scripts/serve.sh $(HOST):$(PORT)
 
 test: install-dev system-deps messages

@@ -7,6 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=.venv/bin
 var=${LIAISON_VAR_DIR:-var}
+address=${1:-127.0.0.1:8000}
+port=${address##*:}
+probe=${address%:*}
+[[ "$probe" == "0.0.0.0" ]] && probe=127.0.0.1
+PUBLIC_BASE_URL=$(scripts/public-base-url.sh "$address")
+export PUBLIC_BASE_URL
 mkdir -p "$var"
 if [[ -n "${REDIS_URL:-}" ]]; then
   "$bin/celery" -A liaison worker --beat -l info --concurrency 2 \
@@ -23,5 +29,16 @@ else
   echo "Periodic sweeps run in-process by Celery beat: log in $var/beat.log"
 fi
 sweeps=$!
-trap 'kill "$sweeps" 2>/dev/null || true' EXIT
-"$bin/python" manage.py runserver "${1:-127.0.0.1:8000}"
+"$bin/python" manage.py runserver "$address" &
+server=$!
+trap 'kill "$sweeps" "$server" 2>/dev/null || true' EXIT
+# Say where to go only once the server answers (or stop if it could not start).
+for _ in $(seq 120); do
+  if curl -s -o /dev/null "http://$probe:$port/healthz" 2>/dev/null; then
+    echo "Serving on $PUBLIC_BASE_URL/  (Ctrl-C to stop)"
+    break
+  fi
+  kill -0 "$server" 2>/dev/null || exit 1
+  sleep 0.5
+done
+wait "$server"

@@ -38,8 +38,13 @@ def process_env(**overrides) -> dict:
 
 def start(args: list[str], env: dict) -> subprocess.Popen:
     """Start ``python -m *args``; what it prints is collected as it comes (``printed``)."""
+    return start_program([sys.executable, "-m", *args], env)
+
+
+def start_program(command: list, env: dict) -> subprocess.Popen:
+    """Start a program (a script of ``scripts/``, say) as ``start`` does."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", *args],
+        command,
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

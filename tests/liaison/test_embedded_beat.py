@@ -32,4 +32,5 @@ def test_embedded_beat_escalates_an_overdue_case(
         output = stop(beat)
     assert Case.objects.get(pk=made.pk).supervision == "requested"
     assert "routing.tasks.deadline_sweep_task" in output
+    assert "No hostname was supplied" not in output
     assert "'escalated': 1" in output
