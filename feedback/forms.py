@@ -15,6 +15,8 @@ from feedback.models import (
     ContactPreference,
     RequestType,
     Satisfaction,
+    secret_normalise,
+    tracking_code_normalise,
 )
 from feedback.photos import clean_photo
 from feedback.reference import FrozenChoices
@@ -241,7 +243,7 @@ class LogOpinionForm(OpinionFormBase):
 class TrackForm(forms.Form):
     code = forms.CharField(
         label=_("Tracking code"),
-        max_length=20,
+        max_length=30,
         help_text=_("For example KL-2611-7Q4M."),
         widget=forms.TextInput(
             attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}
@@ -249,12 +251,23 @@ class TrackForm(forms.Form):
     )
     secret = forms.CharField(
         label=_("Key"),
-        max_length=10,
+        max_length=20,
         help_text=_("The six characters shown next to the tracking code."),
         widget=forms.TextInput(
             attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}
         ),
     )
+
+    def clean_code(self):
+        code = tracking_code_normalise(self.cleaned_data["code"])
+        if code is None:
+            raise ValidationError(
+                _("A tracking code looks like KL-2611-7Q4M: KL, four digits and four letters.")
+            )
+        return code
+
+    def clean_secret(self):
+        return secret_normalise(self.cleaned_data["secret"])
 
 
 class RatingForm(forms.Form):

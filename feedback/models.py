@@ -1,6 +1,8 @@
 """Intake: what one person said, once, through one channel (immutable after intake)."""
 
+import re
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +12,23 @@ from django.utils.translation import gettext_lazy as _
 # Unambiguous characters for codes people read aloud or copy from a slip: no 0/O, 1/I/L.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 TEXT_MAX_LENGTH = 2000
+
+
+_SEPARATORS = re.compile(r"[\s\-_.·—–‐]+")
+_TRACKING_CODE = re.compile(rf"KL(\d{{4}})([{CODE_ALPHABET}]{{4}})")
+
+
+def tracking_code_normalise(typed: str) -> str | None:
+    """A tracking code as people type or read it aloud: any case, full-width characters, spaces
+    or no dashes (kl 2611 7q4m, KL26117Q4M) → ``KL-2611-7Q4M``; ``None`` if it cannot be one."""
+    compact = _SEPARATORS.sub("", unicodedata.normalize("NFKC", typed)).upper()
+    match = _TRACKING_CODE.fullmatch(compact)
+    return f"KL-{match[1]}-{match[2]}" if match else None
+
+
+def secret_normalise(typed: str) -> str:
+    """A tracking key as typed: any case, full-width characters, spaces inside."""
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", typed)).upper()
 
 
 def new_secret() -> str:

@@ -5,7 +5,12 @@ import hmac
 from django.db.models import Q
 from django.http import Http404
 
-from feedback.models import PendingPhoto, Submission
+from feedback.models import (
+    PendingPhoto,
+    Submission,
+    secret_normalise,
+    tracking_code_normalise,
+)
 from routing.models import CaseEvent, CaseStatus
 
 
@@ -14,8 +19,8 @@ def submission_get_for_tracking(code: str, secret: str) -> Submission | None:
 
     Wrong code and wrong secret are indistinguishable to the caller (and so to the resident).
     """
-    code = code.strip().upper()
-    secret = secret.strip().upper()
+    code = tracking_code_normalise(code) or code.strip().upper()
+    secret = secret_normalise(secret)
     submission = (
         Submission.objects.select_related("case", "case__unit", "area", "site", "representative")
         .filter(tracking_code=code)

@@ -62,6 +62,47 @@ def test_lookup_form_redirects_to_the_page(client, submission):
     assert response["Location"] == f"/track/{submission.tracking_code}/{submission.secret}/"
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        lambda code: code.replace("-", ""),  # KL26117Q4M
+        lambda code: code.replace("-", " ").lower(),  # kl 2611 7q4m
+        lambda code: f"  {code[:2]} - {code[3:7]}-{code[8:]}  ",
+        lambda code: code.translate(str.maketrans("-0123456789KL", "－０１２３４５６７８９ＫＬ")),
+    ],
+    ids=["no dashes", "spaces, lower case", "spaces around dashes", "full-width"],
+)
+def test_lookup_accepts_the_code_as_people_type_it(client, submission, settings, typed):
+    """Typed without dashes, with spaces, in lower case or full width: found at once, and
+    none of it counts against the guessing limit (one attempt left, and still found)."""
+    settings.TRACK_RATE = "1/h"
+    secret = " ".join(submission.secret.lower())  # a key read out with spaces
+    for _ in range(3):
+        response = client.post(
+            "/track/", {"code": typed(submission.tracking_code), "secret": secret}
+        )
+        assert response.status_code == 302, response.status_code
+        assert response["Location"] == f"/track/{submission.tracking_code}/{submission.secret}/"
+
+
+def test_a_code_that_cannot_be_one_is_explained_and_not_counted(client, submission, settings):
+    settings.TRACK_RATE = "1/h"
+    for _ in range(3):
+        response = client.post("/track/", {"code": "KL-2611", "secret": submission.secret})
+        assert response.status_code == 400
+        assert "跟踪码的格式" in response.text
+        assert 'value="KL-2611"' in response.text  # what was typed stays
+    found = client.post("/track/", {"code": submission.tracking_code, "secret": submission.secret})
+    assert found.status_code == 302
+
+
+def test_a_tracking_url_without_dashes_opens_the_page(client, submission):
+    compact = submission.tracking_code.replace("-", "").lower()
+    response = client.get(f"/track/{compact}/{submission.secret.lower()}/")
+    assert response.status_code == 200
+    assert submission.tracking_code in response.text
+
+
 def test_wrong_code_and_wrong_secret_look_the_same(client, submission):
     wrong_secret = client.post("/track/", {"code": submission.tracking_code, "secret": "ZZZZZZ"})
     unknown_code = client.post("/track/", {"code": "KL-0101-ZZZZ", "secret": submission.secret})
