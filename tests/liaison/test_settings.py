@@ -67,7 +67,7 @@ def test_no_environment_means_local_sqlite_eager_celery(tmp_path):
     assert s["engine"] == "django.db.backends.sqlite3"
     assert s["name"] == str(tmp_path / "liaison.sqlite3")
     assert s["cache"].endswith("LocMemCache")
-    assert s["broker"] == "memory://" and s["eager"] is True
+    assert s["broker"] == "memory://localhost/" and s["eager"] is True
     assert s["debug"] is True and s["mode"] == "local"
     assert s["language"] == "zh-hans" and s["tz"] == "Asia/Shanghai"
     assert s["mailer"].endswith("console.EmailBackend")
