@@ -7,7 +7,9 @@ from ``SECRET_KEY`` so the quick start works; production refuses to start withou
 import base64
 import functools
 import hashlib
+import hmac
 import re
+import unicodedata
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -47,6 +49,35 @@ def mask_phone(phone: str) -> str:
     return f"{digits[:3]}****{digits[-4:]}"
 
 
+def _lookup_key() -> bytes:
+    secret = settings.CONTACT_LOOKUP_KEY or f"contact-lookup:{settings.SECRET_KEY}"
+    return hashlib.sha256(secret.encode()).digest()
+
+
+def _lookup_hash(kind: str, value: str) -> str:
+    if not value:
+        return ""
+    return hmac.new(_lookup_key(), f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def phone_hash(phone: str) -> str:
+    """A keyed hash (HMAC-SHA256) of a phone number, for finding a resident's cases by the number
+    they give on the phone without decrypting every row: digits only, a +86/0086 prefix dropped,
+    so 139 1234 5678 and +86 13912345678 are one number. "" for no number."""
+    digits = "".join(ch for ch in unicodedata.normalize("NFKC", phone) if ch.isdigit())
+    if len(digits) == 13 and digits.startswith("86"):
+        digits = digits[2:]
+    elif len(digits) == 15 and digits.startswith("0086"):
+        digits = digits[4:]
+    return _lookup_hash("phone", digits)
+
+
+def name_hash(name: str) -> str:
+    """A keyed hash of a name as written (full-width folded, spaces and case ignored)."""
+    folded = "".join(unicodedata.normalize("NFKC", name).split()).casefold()
+    return _lookup_hash("name", folded)
+
+
 MOBILE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 ID_NUMBER_IN_TEXT = re.compile(r"(?<![\dXx])\d{17}[\dXx](?![\dXx])")
 LANDLINE_IN_TEXT = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
@@ -61,4 +92,13 @@ def redact_numbers(text: str) -> str:
     return LANDLINE_IN_TEXT.sub("［电话已隐去］", text)
 
 
-__all__ = ["InvalidToken", "decrypt", "encrypt", "mask_phone", "redact_numbers", "rotate"]
+__all__ = [
+    "InvalidToken",
+    "decrypt",
+    "encrypt",
+    "mask_phone",
+    "name_hash",
+    "phone_hash",
+    "redact_numbers",
+    "rotate",
+]

@@ -137,6 +137,9 @@ class Submission(models.Model):
     contact_name_encrypted = models.TextField(blank=True, editable=False)
     contact_phone_encrypted = models.TextField(blank=True, editable=False)
     contact_phone_masked = models.CharField(max_length=20, blank=True, editable=False)
+    # Keyed hashes (common.crypto) for exact look-ups by phone number or name at the workbench.
+    contact_phone_hash = models.CharField(max_length=64, blank=True, editable=False)
+    contact_name_hash = models.CharField(max_length=64, blank=True, editable=False)
     contact_preference = models.CharField(
         _("preferred contact"),
         max_length=10,
@@ -199,6 +202,16 @@ class Submission(models.Model):
                 fields=["placement"],
                 name="submission_placement",
                 condition=Q(placement__isnull=False),
+            ),
+            models.Index(
+                fields=["contact_phone_hash"],
+                name="submission_phone_hash",
+                condition=~Q(contact_phone_hash=""),
+            ),
+            models.Index(
+                fields=["contact_name_hash"],
+                name="submission_name_hash",
+                condition=~Q(contact_name_hash=""),
             ),
         ]
 

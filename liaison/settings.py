@@ -375,6 +375,10 @@ CONTACT_ENCRYPTION_KEYS = env.list("CONTACT_ENCRYPTION_KEYS", default=[]) or (
     if env.str("CONTACT_ENCRYPTION_KEYS_FILE", "")
     else []
 )
+# The key of the hashes that find a resident's cases by phone number or name (common.crypto):
+# derived from SECRET_KEY unless set; set it before rotating SECRET_KEY, or the look-ups of
+# older rows stop matching (manage.py rehash_contacts recomputes them).
+CONTACT_LOOKUP_KEY = env.str("CONTACT_LOOKUP_KEY", default="")
 if not CONTACT_ENCRYPTION_KEYS and not LOCAL:
     raise ImproperlyConfigured("Production needs CONTACT_ENCRYPTION_KEYS (Fernet keys).")
 for _key in CONTACT_ENCRYPTION_KEYS:

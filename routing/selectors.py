@@ -137,10 +137,18 @@ def case_list_for_user(
         qs = qs.filter(created_at__date__gte=since)
     if until:
         qs = qs.filter(created_at__date__lte=until)
-    # search_text is stored lower-cased: a plain LIKE, not UPPER() on every row.
-    for token in search_tokens(search):
-        qs = qs.filter(search_text__contains=token.lower())
+    if search:
+        qs = qs.filter(search_q(search))
     return qs.select_related("area", "category", "unit").order_by("-created_at", "-pk")
+
+
+def search_q(text: str) -> Q:
+    """Cases whose text holds every word of a search (``search_tokens``). search_text is stored
+    lower-cased: a plain LIKE, not UPPER() on every row."""
+    q = Q()
+    for token in search_tokens(text):
+        q &= Q(search_text__contains=token.lower())
+    return q
 
 
 def search_tokens(text: str) -> list[str]:

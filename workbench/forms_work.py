@@ -23,6 +23,7 @@ from routing.selectors import QUEUES
 from workbench.selectors_work import (
     active_units,
     case_by_reference_for_user,
+    case_lookup,
     committee_staff_users,
     triage_unit_choices,
     workbench_area_choices,
@@ -56,7 +57,14 @@ class CaseFilterForm(forms.Form):
     queue = forms.ChoiceField(
         choices=[(k, k) for k in QUEUES], required=False, widget=forms.HiddenInput
     )
-    q = forms.CharField(label=_("Search the residents' words"), max_length=100, required=False)
+    q = forms.CharField(
+        label=_("Search"),
+        help_text=_(
+            "Words of the opinion, a tracking code, a case number, a phone number or a name."
+        ),
+        max_length=100,
+        required=False,
+    )
     area = forms.ModelChoiceField(label=_("Area"), queryset=None, required=False, empty_label=ANY)
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.all(), required=False, empty_label=ANY
@@ -81,9 +89,11 @@ class CaseFilterForm(forms.Form):
         """The valid filters, as ``case_list_for_user`` takes them."""
         self.is_valid()
         data = self.cleaned_data
+        search = data.get("q") or ""
         return {
-            "queue": data.get("queue") or "all",
-            "search": data.get("q") or "",
+            # A code, number or phone finds the case wherever it is, not in one queue only.
+            "queue": "all" if case_lookup(search) is not None else data.get("queue") or "all",
+            "search": search,
             "area": data.get("area"),
             "category": data.get("category"),
             "route": data.get("route") or "",

@@ -6,6 +6,7 @@ workbench's page-shaped reads do not churn the shared module. Every function sta
 """
 
 import re
+import unicodedata
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
@@ -13,6 +14,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from common import crypto
+from feedback.models import Submission, tracking_code_normalise
 from representatives.models import Area, Official, Role
 from routing.models import (
     OPEN_STATUSES,
@@ -29,7 +32,7 @@ from routing.models import (
     UpwardReport,
 )
 from routing.routes import ROUTES, SUPERVISION
-from routing.selectors import case_list_for_user, case_scope
+from routing.selectors import case_list_for_user, case_scope, search_q
 
 # What a list row shows; ``.only`` keeps the wide text columns (search_text, suggestion) out
 # of a page of 25 rows.
@@ -74,14 +77,46 @@ def workbench_area_choices(official: Official) -> QuerySet:
     )
 
 
-def workbench_case_list(user, *, queue: str = "all", since=None, until=None, **filters) -> QuerySet:
-    """``case_list_for_user`` with the list row's columns only.
+PHONE = re.compile(r"^(?:\+?86|0086)?(1[3-9]\d{9}|0\d{9,11})$")
+
+
+def case_lookup(text: str) -> Q | None:
+    """What a clerk with a resident on the phone types, as an exact look-up: a tracking code
+    (KL-2611-7Q4M, kl26117q4m), a phone number (exact, by its keyed hash: contact details are
+    encrypted and never scanned), or a case number (C-000301, 301). ``None`` for words."""
+    code = tracking_code_normalise(text or "")
+    if code is not None:
+        return Q(pk__in=Submission.objects.filter(tracking_code=code).values("case_id"))
+    compact = re.sub(r"[\s\-()（）]", "", unicodedata.normalize("NFKC", text or ""))
+    if PHONE.match(compact):
+        phone = Submission.objects.filter(contact_phone_hash=crypto.phone_hash(compact))
+        return Q(pk__in=phone.values("case_id"))
+    pk = parse_reference(text)
+    return Q(pk=pk) if pk is not None else None
+
+
+def case_search_q(text: str) -> Q:
+    """A search box's query: an exact look-up when it is one, else the cases whose text holds
+    every word or whose resident gave this name (by its keyed hash)."""
+    exact = case_lookup(text)
+    if exact is not None:
+        return exact
+    named = Submission.objects.filter(contact_name_hash=crypto.name_hash(text))
+    return search_q(text) | Q(pk__in=named.values("case_id"))
+
+
+def workbench_case_list(
+    user, *, queue: str = "all", since=None, until=None, search: str = "", **filters
+) -> QuerySet:
+    """``case_list_for_user`` with the list row's columns only, searched by ``case_search_q``.
 
     The date filters are applied here as a half-open range on ``created_at`` (local midnight
     to local midnight) rather than ``created_at__date``, so that the index on ``created_at``
     serves them: a ``__date`` cast in the WHERE clause cannot use it.
     """
     qs = case_list_for_user(user, queue=queue, **filters)
+    if search.strip():
+        qs = qs.filter(case_search_q(search))
     if since:
         qs = qs.filter(created_at__gte=timezone.make_aware(datetime.combine(since, time.min)))
     if until:

@@ -41,6 +41,8 @@ def contact_details_purge(*, now: datetime | None = None, batch: int = BATCH) ->
             contact_name_encrypted="",
             contact_phone_encrypted="",
             contact_phone_masked="",
+            contact_phone_hash="",
+            contact_name_hash="",
             contact_preference=ContactPreference.NONE,
             contact_purged_at=now,
         )

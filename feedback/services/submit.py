@@ -175,6 +175,8 @@ def _create(
         contact_name_encrypted=crypto.encrypt(contact_name),
         contact_phone_encrypted=crypto.encrypt(contact_phone),
         contact_phone_masked=crypto.mask_phone(contact_phone) if contact_phone else "",
+        contact_phone_hash=crypto.phone_hash(contact_phone),
+        contact_name_hash=crypto.name_hash(contact_name),
         contact_preference=contact_preference if contact_phone else ContactPreference.NONE,
         consent_at=timezone.now() if has_contact and consent else None,
         language=language,
