@@ -203,20 +203,13 @@ def _ratings(months) -> list[MonthlyCount]:
 
 def _events(months) -> list[MonthlyCount]:
     """Reopenings, returns, escalations and (public) extensions, by the month they happened."""
-    kind = CaseEvent.Kind
     groups = (
-        CaseEvent.objects.filter(
-            Q(kind__in=[kind.RETURN, kind.ESCALATED, kind.EXTENSION]) | Q(to_status=S.REOPENED),
-            _in_months("created_at", months),
-        )
+        CaseEvent.objects.filter(metrics.COUNTED_EVENTS, _in_months("created_at", months))
         .annotate(
             m=_month_of("created_at"),
             a=F("case__area_id"),
             bucket=Choose(
-                When(kind=kind.TRANSITION, to_status=S.REOPENED, then=Value("reopened")),
-                When(kind=kind.RETURN, then=Value("returned")),
-                When(kind=kind.ESCALATED, then=Value("escalated")),
-                When(kind=kind.EXTENSION, is_public=True, then=Value("extended")),
+                *(When(q, then=Value(name)) for name, q in metrics.EVENT_FIGURES.items()),
                 default=Value(""),
                 output_field=CharField(),
             ),

@@ -80,7 +80,8 @@ def quarter(areas, site, categories):
     event(cases["B"], "reply", "2026-08-20T10:00", is_public=True)
     event(cases["B"], "transition", "2026-08-21T10:00", to_status="reopened")
     rating(cases["B"], "basically", "2026-08-29T10:00")
-    # C: still with the unit, past its deadline; was returned once; rated dissatisfied earlier.
+    # C: still with the unit, past its deadline; was returned once; reopened by a dissatisfied
+    # rating earlier.
     cases["C"] = made(
         community,
         "2026-08-01T09:00",
@@ -91,6 +92,8 @@ def quarter(areas, site, categories):
     )
     event(cases["C"], "return", "2026-08-02T10:00")
     rating(cases["C"], "dissatisfied", "2026-09-01T10:00")
+    # The dissatisfied rating reopened it, as case_rate does: a rating event to "reopened".
+    event(cases["C"], "rating", "2026-09-01T10:00", to_status="reopened", note="dissatisfied")
     # D: not looked at yet. E: not accepted. F: merged into A (counted there).
     cases["D"] = made(community, "2026-09-01T09:00", status="new", channel="placement")
     cases["E"] = made(community, "2026-09-10T09:00", status="not_accepted", channel="placement")
