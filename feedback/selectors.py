@@ -7,6 +7,7 @@ from django.http import Http404
 
 from feedback.models import (
     PendingPhoto,
+    Rating,
     Submission,
     secret_normalise,
     tracking_code_normalise,
@@ -60,6 +61,24 @@ def case_public_timeline(case) -> list[CaseEvent]:
         .prefetch_related("attachments")
         .order_by("created_at", "pk")
     )
+
+
+def rating_events_annotate(case, events, *, submission=None) -> Rating | None:
+    """Give each rating event of ``events`` (a case's, oldest first) its ``rating``: the value
+    and the resident's comment, which the event itself does not carry (its public note is the
+    value alone). Each rating wrote exactly one rating event, in order, so they pair one to
+    one. With ``submission`` (the resident's own tracking page) only that resident's ratings
+    are given: a co-submitter's comment is theirs. One query (none before the first rating);
+    returns the latest rating."""
+    rating_events = [e for e in events if e.kind == CaseEvent.Kind.RATING]
+    if not rating_events:
+        return None  # no rating yet: no query
+    query = Rating.objects.filter(case=case).order_by("created_at", "pk")
+    ratings = list(query.only("pk", "submission_id", "value", "comment", "created_at"))
+    for event, rating in zip(rating_events, ratings, strict=False):
+        mine = submission is None or rating.submission_id == submission.pk
+        event.rating = rating if mine else None
+    return ratings[-1] if ratings else None
 
 
 def _visible_to_official(user) -> Q | None:

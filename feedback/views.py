@@ -24,6 +24,7 @@ from feedback.selectors import (
     case_public_timeline,
     get_submission_for_official_or_404,
     pending_photo_list,
+    rating_events_annotate,
     submission_get_by_key,
     submission_get_for_tracking,
     submission_list_for_official,
@@ -276,12 +277,15 @@ def _tracking_context(submission, rating_form=None):
     case = submission.case  # None for a moment after intake, until the case is opened
     status = case.status if case else CaseStatus.NEW
     can_rate = case is not None and case_awaits_rating(case)
+    timeline = case_public_timeline(case) if case else []
+    if case is not None:
+        rating_events_annotate(case, timeline, submission=submission)
     return {
         "submission": submission,
         "case": case,
         "status": status,
         "status_label": CaseStatus(status).label,
-        "timeline": case_public_timeline(case) if case else [],
+        "timeline": timeline,
         "photos": list(submission.photos.all()),
         "can_rate": can_rate,
         "rating_form": rating_form or (RatingForm() if can_rate else None),

@@ -41,6 +41,10 @@ def staff_notice(template: str, case) -> str:
         "extension_requested": _("An extension was asked for case %(ref)s."),
         "extension_decided": _("The extension request for case %(ref)s was decided."),
         "case_replied": _("Case %(ref)s was replied to."),
+        "case_reopened_by_rating": _(
+            "The resident is not satisfied with the reply to case %(ref)s: it is reopened to be "
+            "handled again."
+        ),
         "deadline_resolve_reminded": _("Case %(ref)s is due soon: please resolve it in time."),
         "deadline_resolve_due": _("The deadline of case %(ref)s has passed."),
         "deadline_resolve_overdue": _("Case %(ref)s is overdue."),

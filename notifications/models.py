@@ -33,6 +33,9 @@ class Notification(models.Model):
     case = models.ForeignKey(
         "routing.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    # Words the in-app notice quotes (a resident's reason for a dissatisfied rating); never
+    # put in an e-mail or SMS, which leave the system.
+    note = models.TextField(blank=True)
     language = models.CharField(max_length=10, default="zh-hans")
     state = models.CharField(max_length=10, choices=State, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)

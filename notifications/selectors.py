@@ -10,6 +10,6 @@ def notification_list_for_user(user) -> QuerySet:
     return (
         Notification.objects.filter(user=user, channel=Notification.Channel.IN_APP)
         .select_related("case")
-        .only("pk", "template", "created_at", "case_id", "case__summary")
+        .only("pk", "template", "note", "created_at", "case_id", "case__summary")
         .order_by("-created_at", "-pk")
     )

@@ -20,10 +20,11 @@ def notification_enqueue(**fields) -> Notification:
     return notification
 
 
-def notify_users(*, users, case, template: str) -> int:
+def notify_users(*, users, case, template: str, note: str = "") -> int:
     """An in-app notice for each user (their inbox), plus an e-mail where they have an address.
 
-    Rows are written in the caller's transaction; e-mails go out after commit (outbox)."""
+    ``note`` is quoted in the inbox only, not in the e-mail. Rows are written in the caller's
+    transaction; e-mails go out after commit (outbox)."""
     users = list(users.only("pk", "email").distinct())
     Notification.objects.bulk_create(
         Notification(
@@ -31,6 +32,7 @@ def notify_users(*, users, case, template: str) -> int:
             template=template,
             user=user,
             case=case,
+            note=note,
             state=Notification.State.SENT,
         )
         for user in users

@@ -23,6 +23,7 @@ def inbox(request):
     items = [
         {
             "text": staff_notice(notice.template, notice.case),
+            "note": notice.note,
             "summary": notice.case.summary if notice.case_id else "",
             "created_at": notice.created_at,
             "url": reverse("workbench:case-open", args=[notice.case_id])

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from feedback.selectors import rating_events_annotate
 from representatives.models import Role
 from routing.models import (
     Case,
@@ -116,8 +117,8 @@ def case_submissions_without_contact(case) -> list:
 
 def case_desk_timeline(case) -> list[CaseEvent]:
     """Every event of the case, oldest first, with attachments, as a unit may read it:
-    internal notes included, but each actor shown as a body (``event.shown_actor``), never a
-    staff member's name."""
+    internal notes included, the residents' ratings with their comments (``event.rating``),
+    but each actor shown as a body (``event.shown_actor``), never a staff member's name."""
     events = list(
         CaseEvent.objects.filter(case=case)
         .select_related("actor__official")
@@ -127,6 +128,7 @@ def case_desk_timeline(case) -> list[CaseEvent]:
     for event in events:
         # Annotated for the page's history list.
         event.shown_actor = _shown_actor(event, case)  # type: ignore[attr-defined]
+    rating_events_annotate(case, events)
     return events
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from common import crypto
 from feedback.models import Submission, tracking_code_normalise
+from feedback.selectors import rating_events_annotate
 from representatives.models import Area, Official, Role
 from routing.models import (
     OPEN_STATUSES,
@@ -148,6 +149,7 @@ def case_staff_detail(case: Case) -> dict:
         .select_related("unit", "requested_by", "decided_by")
         .order_by("-created_at")
     )
+    last_rating = rating_events_annotate(case, events)
     suggestion = dict(case.suggestion or {})
     if suggestion.get("route") in ROUTES:
         suggestion["route_label"] = ROUTES[suggestion["route"]].label
@@ -163,6 +165,7 @@ def case_staff_detail(case: Case) -> dict:
     return {
         "submissions": submissions,
         "timeline": events,
+        "last_rating": last_rating,
         "pending_extensions": [e for e in extensions if e.state == ExtensionRequest.State.PENDING],
         "decided_extensions": [e for e in extensions if e.state != ExtensionRequest.State.PENDING],
         "upward_report": UpwardReport.objects.filter(case=case).first(),

@@ -114,6 +114,8 @@ def _case_page(request, case, *, failed=None, status=200):
     }
     if failed is not None:
         forms[f"{failed.prefix}_form"] = failed
+    timeline = case_desk_timeline(case)
+    ratings = [e.rating for e in timeline if getattr(e, "rating", None)]
     return render(
         request,
         "workbench/desk/case.html",
@@ -121,7 +123,8 @@ def _case_page(request, case, *, failed=None, status=200):
             "case": case,
             "is_overdue": case.is_overdue(),
             "submissions": case_submissions_without_contact(case),
-            "timeline": case_desk_timeline(case),
+            "timeline": timeline,
+            "last_rating": ratings[-1] if ratings else None,
             "pending_extension": pending_extension(case) if Action.EXTEND in actions else None,
             "steps": [f"workbench/desk/actions/{a}.html" for a in actions if a not in LATER_STEPS],
             "later_steps": [

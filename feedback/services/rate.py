@@ -7,7 +7,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from feedback.models import Rating, Satisfaction, Submission
+from notifications.services import notify_users
 from routing.models import CaseEvent, CaseStatus, SupervisionReason
+from routing.services.officials import committee_staff_for, unit_staff_for
 from routing.services.supervision import case_supervision_request
 from routing.services.transition import case_transition
 
@@ -52,7 +54,7 @@ def case_rate(*, submission: Submission, value: str, comment: str = "") -> Ratin
         )
     # The public event says only what happened (the rating value, rendered in each reader's
     # language); the comment is the resident's own words and stays on the rating, for staff.
-    case_transition(
+    case, _event = case_transition(
         case_id=case.pk,
         to_status=to_status,
         note=value,
@@ -60,4 +62,10 @@ def case_rate(*, submission: Submission, value: str, comment: str = "") -> Ratin
         is_public=True,
         expected_status=CaseStatus.REPLIED,
     )
+    if to_status == CaseStatus.REOPENED:
+        # The committee of the area routes the redo; the unit that answered hears why.
+        users = committee_staff_for(case)
+        if case.unit_id:
+            users = users | unit_staff_for(case.unit)
+        notify_users(users=users, case=case, template="case_reopened_by_rating", note=comment)
     return rating

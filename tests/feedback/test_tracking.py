@@ -171,11 +171,13 @@ def test_dissatisfied_needs_a_comment_then_reopens_once_per_reply(client, submis
     assert case.status == CaseStatus.REOPENED
     event = CaseEvent.objects.filter(case=case, kind="rating").latest("pk")
     assert event.note == "dissatisfied" and event.to_status == CaseStatus.REOPENED
-    # The comment is kept with the rating (for staff), not in the public timeline.
+    # The comment is kept with the rating, not in the event: the resident who wrote it sees it
+    # in their timeline (a co-submitter does not: test_redo).
     rating = Rating.objects.get(case=case)
     assert rating.submission == submission and "另一盏还是不亮" in rating.comment
+    assert "另一盏还是不亮" not in event.note
     page = client.get(f"/track/{submission.tracking_code}/{submission.secret}/").text
-    assert "另一盏还是不亮" not in page
+    assert "您写下的理由" in page and "另一盏还是不亮" in page
     # The same reply cannot reopen twice.
     assert client.post(url, {"value": "dissatisfied", "comment": "再次"}).status_code == 400
     # After the redo (routed again at triage) and its reply, the resident can rate again.
