@@ -10,12 +10,13 @@ import unicodedata
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.fields.json import KeyTextTransform
 from django.http import Http404
 from django.utils import timezone
 
 from common import crypto
-from feedback.models import Submission, tracking_code_normalise
+from feedback.models import Submission, SubmissionPhoto, tracking_code_normalise
 from feedback.selectors import rating_events_annotate
 from representatives.models import Area, Official, Role
 from routing.models import (
@@ -123,7 +124,12 @@ def workbench_case_list(
     if until:
         end = timezone.make_aware(datetime.combine(until + timedelta(days=1), time.min))
         qs = qs.filter(created_at__lt=end)
-    return qs.only(*LIST_FIELDS)
+    photos = SubmissionPhoto.objects.filter(submission__case=OuterRef("pk"))
+    return qs.only(*LIST_FIELDS).annotate(
+        # The suggestion's route alone (a JSON key in SQL), not the whole suggestion column.
+        suggested_route=KeyTextTransform("route", "suggestion"),
+        has_photos=Exists(photos),
+    )
 
 
 def case_staff_detail(case: Case) -> dict:

@@ -120,6 +120,11 @@ def workbench(request):
     page = Paginator(workbench_case_list(request.user, **filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    page.object_list = list(page.object_list)
+    for case in page.object_list:
+        # Before triage, the row says what the classifier suggests.
+        policy = None if case.route else ROUTES.get(case.suggested_route)
+        case.suggested_label = policy.label if policy else ""
     counts = queue_counts(request.user)
     keep = request.GET.copy()
     keep.pop("page", None)

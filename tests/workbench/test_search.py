@@ -12,6 +12,7 @@ from feedback.services.submit import IntakeSource, submission_create
 from representatives.models import Role
 from routing.models import Case, Route
 from tests.factories import AreaFactory, make_official
+from tests.feedback.conftest import jpeg_with_gps
 from tests.routing.helpers import open_case, triage
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_suggestion")]
@@ -131,3 +132,27 @@ def test_rehash_contacts_after_the_key_changed(client, clerk, cases, settings):
     call_command("rehash_contacts", stdout=io.StringIO())
     assert _found(client, "13955556666") == {first.pk}
     assert _found(client, "张桂芳", queue="all") == {first.pk}
+
+
+def test_the_list_marks_the_suggested_route_and_photos(client, clerk, site, cases):
+    """Before triage a row says what the classifier suggests; a case with photos says so."""
+    with_photo = open_case(site.area, site=site, photos=[jpeg_with_gps()])
+    client.force_login(clerk)
+    response = client.get("/work/", {"queue": "all"})
+    rows = {case.pk: case for case in response.context["page"].object_list}
+    assert rows[with_photo.pk].has_photos and not rows[cases[1].pk].has_photos
+    assert rows[cases[1].pk].suggested_label == "交办"  # the fixed suggestion: assign
+    assert rows[cases[0].pk].suggested_label == ""  # triaged: its route is shown instead
+    html = response.text
+    assert "有照片" in html and "建议：交办" in html
+
+
+def test_the_case_page_shows_what_the_resident_wrote_before_the_triage_form(
+    client, clerk, cases
+):
+    second = cases[1]
+    client.force_login(clerk)
+    html = client.get(f"/work/cases/{second.pk}/").text
+    words = html.index("暖气不热，家里只有十五度。")
+    assert words < html.index('action="/work/cases/%d/triage/"' % second.pk)
+    assert words < html.index('id="suggestion-h"')
