@@ -35,7 +35,7 @@ class Notification(models.Model):
     )
     # Words the in-app notice quotes (a resident's reason for a dissatisfied rating); never
     # put in an e-mail or SMS, which leave the system.
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, db_default="")
     language = models.CharField(max_length=10, default="zh-hans")
     state = models.CharField(max_length=10, choices=State, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)

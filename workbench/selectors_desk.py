@@ -7,6 +7,7 @@ site's. Nothing here returns residents' contact details.
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from feedback.selectors import rating_events_annotate
@@ -31,6 +32,8 @@ DESK_TABS: dict[str, tuple[str, ...]] = {
     "in_progress": (CaseStatus.IN_PROGRESS,),
     "reported": (CaseStatus.RESPONDED,),
 }
+# Not a status: the cases of every tab past their deadline (the desk's overdue banner).
+OVERDUE_TAB = "overdue"
 # Where a dispatching office sends a case on (case_forward accepts these).
 FORWARD_KINDS = sorted(set().union(*(p.forward_kinds for p in ROUTES.values())))
 
@@ -53,8 +56,6 @@ def direct_responder_or_404(user):
 
 def desk_tab_counts(user) -> dict[str, int]:
     """How many of the unit's cases wait in each tab, and how many are overdue: one query."""
-    from django.utils import timezone
-
     scope = case_scope(user)
     if scope is None:
         return {key: 0 for key in DESK_TABS} | {"overdue": 0}
@@ -75,10 +76,13 @@ def desk_case_list_for_user(user, *, tab: str) -> QuerySet:
     official = getattr(user, "official", None)
     if scope is None or official is None or official.role != Role.UNIT_STAFF:
         return Case.objects.none()
-    statuses = DESK_TABS.get(tab, DESK_TABS["to_accept"])
+    if tab == OVERDUE_TAB:
+        on_desk = [s for statuses in DESK_TABS.values() for s in statuses]
+        cases = Case.objects.filter(scope, status__in=on_desk, resolve_by__lt=timezone.now())
+    else:
+        cases = Case.objects.filter(scope, status__in=DESK_TABS.get(tab, DESK_TABS["to_accept"]))
     return (
-        Case.objects.filter(scope, status__in=statuses)
-        .select_related("area", "category")
+        cases.select_related("area", "category")
         .only(
             "pk",
             "status",

@@ -39,6 +39,7 @@ from workbench.forms_desk import (
 )
 from workbench.selectors_desk import (
     DESK_TABS,
+    OVERDUE_TAB,
     case_desk_timeline,
     case_submissions_without_contact,
     desk_case_list_for_user,
@@ -63,21 +64,24 @@ S = CaseStatus
 def desk(request):
     """The unit's cases by tab, nearest deadline first."""
     unit_official_or_404(request.user)
+    counts = desk_tab_counts(request.user)
     tab = request.GET.get("tab", "")
-    if tab not in DESK_TABS:
-        tab = "to_accept"
+    if tab not in DESK_TABS and tab != OVERDUE_TAB:
+        # Open on the first tab with work in it, not on an empty one.
+        tab = next((key for key in DESK_TABS if counts[key]), "to_accept")
     page = Paginator(desk_case_list_for_user(request.user, tab=tab), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    counts = desk_tab_counts(request.user)
     labels = {
         "to_accept": _("To accept"),
         "in_progress": _("In progress"),
         "reported": _("Result reported"),
+        OVERDUE_TAB: _("Overdue"),
     }
+    shown = [*DESK_TABS, OVERDUE_TAB] if counts[OVERDUE_TAB] or tab == OVERDUE_TAB else DESK_TABS
     tabs = [
         {"key": key, "label": labels[key], "count": counts[key], "current": key == tab}
-        for key in DESK_TABS
+        for key in shown
     ]
     return render(
         request,
