@@ -3,6 +3,8 @@ import os
 
 import pytest
 from django.conf import settings
+from django.core.cache.backends.redis import RedisCache
+from django.test import override_settings
 
 from representatives.models import Role
 from representatives.services.qr import qr_code_create
@@ -34,6 +36,13 @@ def _isolated_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Hashing is Django's, not under test: the production hasher spends about 0.3 s on each
+    password, so every persona, demo account and sign-in would cost a third of a second."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _embedded_celery(request):
     """Tasks run in-process, as in embedded mode, except where a test runs a real worker."""
     from liaison.celery import app
@@ -47,6 +56,36 @@ def _embedded_celery(request):
     app.conf.task_always_eager = previous
 
 
+class WorkerRedisCache(RedisCache):
+    """One pytest-xdist worker's share of the test Redis: keys under its own prefix, and
+    ``clear()`` deletes those only (FLUSHDB would also empty the other workers' rate-limit
+    counts and the Celery results their real workers write to the same database)."""
+
+    def clear(self):
+        client = self._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{self.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+        return True
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _worker_cache():
+    """Under pytest-xdist (PYTEST_XDIST_WORKER=gw0, gw1…), a Redis cache is shared by the
+    workers: each gets a key prefix of its own and clears only that."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    default = settings.CACHES["default"]
+    if not worker or not default["BACKEND"].endswith(".RedisCache"):
+        yield
+        return
+    prefix = f"{default.get('KEY_PREFIX', '')}-{worker}"
+    backend = f"{WorkerRedisCache.__module__}.{WorkerRedisCache.__qualname__}"
+    with override_settings(
+        CACHES={"default": {**default, "BACKEND": backend, "KEY_PREFIX": prefix}}
+    ):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
@@ -58,6 +97,27 @@ def _clear_cache():
     # test reads its own (the classifier's baseline, trained from files, stays).
     TTLCache.clear_all()
     yield
+
+
+@pytest.fixture
+def queries():
+    """``with queries(n):`` asserts the block runs exactly ``n`` queries on the default
+    database; on a miss it lists every captured query, numbered, so the new one shows. The
+    context value is Django's ``CaptureQueriesContext`` (``len()``, ``captured_queries``)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    @contextlib.contextmanager
+    def expect(n: int):
+        with CaptureQueriesContext(connection) as captured:
+            yield captured
+        if len(captured) != n:
+            listing = "\n".join(
+                f"{i}. {q['sql']}" for i, q in enumerate(captured.captured_queries, 1)
+            )
+            pytest.fail(f"expected {n} queries, ran {len(captured)}:\n{listing}", pytrace=False)
+
+    return expect
 
 
 @pytest.fixture
@@ -157,6 +217,10 @@ def browser_type_launch_args():
 
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# One BLAS thread per test process (numpy is not imported yet; subprocesses inherit it): the
+# classifier's training spends most of its time in scipy's L-BFGS, and OpenBLAS threads that
+# find the other core busy (pytest-xdist's other worker) make it three times slower, not faster.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -58,7 +58,8 @@ class _Handler(BaseHTTPRequestHandler):
 @pytest.fixture
 def gateway(settings):
     server = FakeGateway()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the loop's next look at its flag: every 0.5 s by default.
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     settings.SMS_BACKEND = "notifications.backends.HTTPGatewaySMSBackend"
     settings.SMS_GATEWAY_URL = server.url

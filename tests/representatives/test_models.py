@@ -1,8 +1,12 @@
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import resolve
 
 from representatives.models import Area, LiaisonSite, QRCode
+from representatives.selectors import qr_token_resolve
 from tests.factories import AreaFactory, RepresentativeFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,13 +57,30 @@ def test_one_active_code_per_target(site):
         QRCode.objects.create(site=site)
 
 
-def test_tokens_are_random_and_not_ids(site):
-    rep = RepresentativeFactory()
-    a = QRCode.objects.create(site=site)
-    b = QRCode.objects.create(representative=rep)
-    assert a.token != b.token
-    assert len(a.token) >= 16
-    assert str(a.pk) not in (a.token, b.token)
+def test_tokens_are_random_and_not_ids(client, site):
+    """The token is all a poster prints: URL-safe, long enough not to be guessed, different for
+    every code, not computed from the row's id, and its URL opens the code's own target."""
+    reps = [RepresentativeFactory() for _ in range(11)]
+    codes = [QRCode.objects.create(site=site)]
+    codes += [QRCode.objects.create(representative=rep) for rep in reps]
+    tokens = [code.token for code in codes]
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{16,32}", token) for token in tokens), tokens
+    assert len(set(tokens)) == len(tokens)
+    # Codes made one after the other do not get tokens in order (random ones: 1 in 12!).
+    assert sorted(tokens) != tokens
+    # The same id again gets another token: nothing in it is derived from the id.
+    pk = codes[0].pk
+    codes[0].delete()
+    again = QRCode.objects.create(pk=pk, site=site)
+    assert again.token not in tokens
+    for code in (again, codes[-1]):
+        url = code.get_absolute_url()
+        assert url == f"/q/{code.token}/"
+        match = resolve(url)
+        assert match.view_name == "feedback:intake"
+        assert qr_token_resolve(match.kwargs["token"]).code == code
+        page = client.get(url)
+        assert page.status_code == 200 and code.target.name in page.text
 
 
 def test_representative_unique_within_delegation():

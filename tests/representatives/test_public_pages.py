@@ -1,14 +1,15 @@
 import io
+import random
 import re
 
 import pytest
 import zxingcpp
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.urls import resolve
 from PIL import Image
 
 from demo.network import network_seed
 from representatives.models import LiaisonSite, Representative
+from representatives.selectors import qr_token_resolve
 from representatives.services.qr import qr_code_create
 from tests.factories import AreaFactory, RepresentativeFactory, SiteFactory
 
@@ -35,15 +36,14 @@ def test_directory_groups_by_district_and_street(client, site, representative):
     assert html.index("克拉玛依区") < html.index("银河路街道") < html.index(site.name)
 
 
-def test_directory_query_count_does_not_grow(client, django_assert_max_num_queries, areas):
+def test_directory_query_count_does_not_grow(client, queries, areas):
     _grow_network(areas, 5)
-    with CaptureQueriesContext(connection) as small:
+    with queries(2):
         client.get("/stations/")
     _grow_network(areas, 10)
-    with CaptureQueriesContext(connection) as large:
+    with queries(2):
         response = client.get("/stations/")
     assert response.text.count('class="site-card"') == 15
-    assert len(large) == len(small) <= 4
 
 
 def test_directory_search_by_street_community_and_representative(
@@ -108,21 +108,31 @@ def _decode(png: bytes) -> str:
     return results[0].text
 
 
-def test_every_qr_image_on_the_demo_network_decodes_to_a_working_intake_url(client, settings):
-    """Every site and representative page of the seeded Karamay network: its QR image decodes
-    (zxing-cpp) to an absolute URL that the app answers with the intake page of that target."""
+def test_qr_images_on_the_demo_network_decode_to_their_own_intake_page(client, settings):
+    """The public pages of the seeded Karamay network, every site and a fixed sample of its
+    representatives: the QR image decodes (zxing-cpp) to an absolute URL that resolves to the
+    intake of that very site or representative. (All ~950 images took 40 s; the images are
+    drawn alike from their tokens, which test_network checks are there, one per target.)"""
     settings.PUBLIC_BASE_URL = "http://testserver"
     network_seed(with_accounts=False, password="unused-password")
-    pages = [s.get_absolute_url() for s in LiaisonSite.objects.all()]
-    pages += [r.get_absolute_url() for r in Representative.objects.all()]
-    assert len(pages) > 900
-    for url in pages:
+    sites = list(LiaisonSite.objects.order_by("name"))
+    representatives = list(Representative.objects.order_by("level", "delegation", "name"))
+    assert len(sites) + len(representatives) > 900
+    sample = sites + random.Random(950).sample(representatives, 40)
+    tokens = set()
+    for target in sample:
+        url = target.get_absolute_url()
         page = client.get(url)
         assert page.status_code == 200, url
         (src,) = re.findall(r'<img src="(/qr/[^"]+\.png)"', page.text)
         decoded = _decode(client.get(src).content)
         assert decoded.startswith("http://testserver/q/"), decoded
-        target_name = re.search(r"<h1>([^<]+)</h1>", page.text).group(1)
-        intake = client.get(decoded.removeprefix("http://testserver"))
+        path = decoded.removeprefix("http://testserver")
+        match = resolve(path)
+        assert match.view_name == "feedback:intake", decoded
+        assert qr_token_resolve(match.kwargs["token"]).target == target, (url, decoded)
+        tokens.add(match.kwargs["token"])
+        intake = client.get(path)
         assert intake.status_code == 200
-        assert target_name in intake.text
+        assert target.name in intake.text
+    assert len(tokens) == len(sample)

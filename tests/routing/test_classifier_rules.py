@@ -82,8 +82,8 @@ def test_no_labelled_safety_hazard_is_missed():
     assert missed == []
 
 
-def test_the_rules_read_no_rows(db, django_assert_num_queries):
-    with django_assert_num_queries(0):
+def test_the_rules_read_no_rows(db, queries):
+    with queries(0):
         for case in CASES:
             rules.classify(case["text"])
 
