@@ -224,16 +224,41 @@ def seed_codes(report: LoadReport) -> None:
 
 
 DEMO_ACCOUNTS = [
-    # username, role, description
-    ("rep", Role.REPRESENTATIVE, "人大代表（向阳北社区联络点）"),
-    ("station", Role.STATION_STAFF, "联络站工作人员（长征社区联络点）"),
-    ("committee", Role.COMMITTEE_STAFF, "市人大常委会工作人员（全市）"),
-    ("street", Role.COMMITTEE_STAFF, "银河路街道人大工委（本街道）"),
-    ("unit", Role.UNIT_STAFF, "承办单位：银河路街道办事处"),
-    ("govoffice", Role.UNIT_STAFF, "市人民政府办公室（转办件分派）"),
-    ("department", Role.UNIT_STAFF, "承办单位：克拉玛依市住房和城乡建设局"),
-    ("leader", Role.LEADER, "领导（全市）"),
-    ("admin", Role.ADMINISTRATOR, "系统管理员"),
+    # username, role, description, (family name, given name, title) as colleagues see them
+    ("rep", Role.REPRESENTATIVE, "人大代表（向阳北社区联络点）", ("", "", "市人大代表")),
+    (
+        "station",
+        Role.STATION_STAFF,
+        "联络站工作人员（长征社区联络点）",
+        ("马", "晓梅", "联络点联络员"),
+    ),
+    (
+        "committee",
+        Role.COMMITTEE_STAFF,
+        "市人大常委会工作人员（全市）",
+        ("林", "晓燕", "联络工作科科长"),
+    ),
+    (
+        "street",
+        Role.COMMITTEE_STAFF,
+        "银河路街道人大工委（本街道）",
+        ("王", "建华", "街道人大工委专职副主任"),
+    ),
+    ("unit", Role.UNIT_STAFF, "承办单位：银河路街道办事处", ("张", "丽", "街道办事处综合办干事")),
+    (
+        "govoffice",
+        Role.UNIT_STAFF,
+        "市人民政府办公室（转办件分派）",
+        ("刘", "洋", "市政府办公室督查科干部"),
+    ),
+    (
+        "department",
+        Role.UNIT_STAFF,
+        "承办单位：克拉玛依市住房和城乡建设局",
+        ("赵", "鹏", "市住建局办公室主任"),
+    ),
+    ("leader", Role.LEADER, "领导（全市）", ("陈", "国强", "市人大常委会副主任")),
+    ("admin", Role.ADMINISTRATOR, "系统管理员", ("", "", "系统管理员")),
 ]
 
 
@@ -246,17 +271,27 @@ def seed_demo_accounts(report: LoadReport, password: str) -> None:
     xiangyang = Area.objects.get(name="向阳北社区")
     changzheng_site = LiaisonSite.objects.get(area__name="长征社区")
     yinhe_office = HandlingUnit.objects.get(area=yinhe)
-    for username, role, description in DEMO_ACCOUNTS:
+    for username, role, description, (family, given, title) in DEMO_ACCOUNTS:
         username = f"demo_{username}"
         report.accounts.append((username, description))
         if User.objects.filter(username=username).exists():
+            # Seeded before accounts had names: name them, touch nothing else.
+            User.objects.filter(username=username, first_name="", last_name="").update(
+                first_name=given, last_name=family
+            )
+            Official.objects.filter(user__username=username, title="").update(title=title)
             continue
-        user = User(username=username, is_staff=role == Role.ADMINISTRATOR)
+        user = User(
+            username=username,
+            first_name=given,
+            last_name=family,
+            is_staff=role == Role.ADMINISTRATOR,
+        )
         user.is_superuser = role == Role.ADMINISTRATOR
         user.set_password(password)
         user.save()
         user.groups.add(Group.objects.get(name=role))
-        official = Official(user=user, role=role, area=city)
+        official = Official(user=user, role=role, area=city, title=title)
         if role == Role.STATION_STAFF:
             official.site, official.area = changzheng_site, changzheng_site.area
         elif username == "demo_govoffice":
@@ -277,6 +312,8 @@ def seed_demo_accounts(report: LoadReport, password: str) -> None:
             if rep:
                 rep.user = user
                 rep.save(update_fields=["user"])
+                user.last_name, user.first_name = rep.name[:1], rep.name[1:]
+                user.save(update_fields=["first_name", "last_name"])
         official.save()
         report.add("demo accounts", 1)
 

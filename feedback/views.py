@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
@@ -38,6 +39,9 @@ from representatives.selectors import TokenRevoked, qr_token_resolve, sites_for_
 from routing.models import CaseStatus
 
 logger = logging.getLogger(__name__)
+
+# The resident reads their own case's status in the second person where staff wording differs.
+RESIDENT_STATUS_LABELS = {CaseStatus.REPLIED: gettext_lazy("Replied, waiting for your rating")}
 
 
 def _page(request, template, context, status=200):
@@ -284,7 +288,7 @@ def _tracking_context(submission, rating_form=None):
         "submission": submission,
         "case": case,
         "status": status,
-        "status_label": CaseStatus(status).label,
+        "status_label": RESIDENT_STATUS_LABELS.get(status) or CaseStatus(status).label,
         "timeline": timeline,
         "photos": list(submission.photos.all()),
         "can_rate": can_rate,

@@ -1,9 +1,11 @@
 """Who and where: areas, liaison sites, representatives, QR codes and their placements."""
 
+import re
 import secrets
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -359,6 +361,23 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def person_name(user) -> str:
+    """How staff pages name a person: the real name (family name first for a Chinese name,
+    林晓燕 rather than "晓燕 林"), with the title when the person has one, and the sign-in name
+    only when no name was given."""
+    first, last = user.first_name.strip(), user.last_name.strip()
+    chinese = CJK.search(first + last)
+    name = (f"{last}{first}" if chinese else f"{first} {last}".strip()) or user.get_username()
+    try:
+        title = user.official.title  # select_related("…__official") where a list names people
+    except ObjectDoesNotExist:
+        title = ""
+    return f"{name}（{title}）" if title else name
+
+
 class Official(models.Model):
     """The role and scope of a signed-in user: which area, site or unit they act for."""
 
@@ -383,6 +402,12 @@ class Official(models.Model):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
+    )
+    title = models.CharField(
+        _("job title"),
+        max_length=60,
+        blank=True,
+        help_text=_("Shown to colleagues next to the name, e.g. 联络工作科科长."),
     )
 
     class Meta:

@@ -111,7 +111,7 @@ class CaseStatus(models.TextChoices):
     DISPATCHED = "dispatched", _("Sent to the handling unit")
     IN_PROGRESS = "in_progress", _("Being handled")
     RESPONDED = "responded", _("Result reported, being checked")
-    REPLIED = "replied", _("Replied, waiting for your rating")
+    REPLIED = "replied", _("Replied, waiting for the resident's rating")
     CLOSED = "closed", _("Closed")
     RETURNED = "returned", _("Returned for re-routing")
     MERGED = "merged", _("Merged with another case")

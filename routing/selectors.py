@@ -52,7 +52,7 @@ def get_case_for_user_or_404(user, case_id: int) -> Case:
             "unit",
             "site",
             "representative",
-            "supervisor",
+            "supervisor__official",
             "merged_into",
         )
         .first()

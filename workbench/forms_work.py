@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import TEXTAREA, ServiceForm
+from representatives.models import person_name
 from routing.models import (
     TRIAGE_STATUSES,
     CaseStatus,
@@ -48,7 +49,7 @@ class StaffChoiceField(forms.ModelChoiceField):
         super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.username
+        return person_name(obj)
 
 
 class CaseFilterForm(forms.Form):

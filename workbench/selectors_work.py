@@ -146,7 +146,7 @@ def case_staff_detail(case: Case) -> dict:
     )
     events = list(
         CaseEvent.objects.filter(case=case)
-        .select_related("actor")
+        .select_related("actor__official")
         .prefetch_related("attachments")
         .order_by("created_at", "pk")
     )
@@ -193,6 +193,7 @@ def committee_staff_users() -> QuerySet:
     return (
         get_user_model()
         .objects.filter(is_active=True, official__role=Role.COMMITTEE_STAFF)
+        .select_related("official")
         .order_by("last_name", "first_name", "username")
     )
 

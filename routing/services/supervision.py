@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from notifications.services import notify_users
+from representatives.models import person_name
 from routing.models import Case, CaseEvent, Supervision, SupervisionMilestone, SupervisionReason
 from routing.services.officials import committee_public_name, committee_staff_for
 from routing.services.transition import case_lock
@@ -79,7 +80,7 @@ def supervision_end(case: Case, *, actor, note: str) -> list:
 
 
 def _display(user) -> str:
-    return user.get_full_name() or user.get_username()
+    return person_name(user)
 
 
 @transaction.atomic

@@ -253,7 +253,7 @@ def test_case_page_shows_everything_with_contact_masked(client, clerk, dispatche
     assert submission.contact_phone_masked in text
     assert "关键词“路灯”：物业与小区" in text  # the suggestion's reasons
     assert "82%" in text
-    assert "晓燕" in text and "司马" in text  # staff see actor names in the timeline
+    assert "司马晓燕" in text  # staff see actor names in the timeline, family name first
     assert said(page, "Sent to the handling unit")
     assert 'name="triage-route"' not in text  # no triage on a dispatched case
 
