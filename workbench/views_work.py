@@ -660,6 +660,23 @@ def meeting_new(request):
         form = MeetingForm(initial={"held_on": timezone.localdate()}, cases=cases)
         return render(request, "workbench/work/meeting_form.html", {"form": form, "pick": pick})
     ids = [int(v) for v in request.POST.getlist("case") if v.isdigit()]
+    if "add" in request.POST:
+        # "Add these cases": the same form again with more cases, and everything typed kept.
+        pick = MeetingPickForm(request.POST)
+        refs = pick.cleaned_data["refs"] if pick.is_valid() else ""
+        extra = [pk for pk in map(parse_reference, REFERENCE_SPLIT.split(refs)) if pk]
+        cases = meeting_candidates(request.user, extra_ids=[*ids, *extra])
+        missing = set(extra) - {case.pk for case in cases}
+        if missing:
+            pick.add_error(
+                "refs",
+                _("No case of your area has the reference %(refs)s.")
+                % {"refs": "、".join(f"C-{pk:06d}" for pk in sorted(missing))},
+            )
+        else:
+            pick = MeetingPickForm()
+        form = MeetingForm(initial=request.POST.dict(), cases=cases)
+        return render(request, "workbench/work/meeting_form.html", {"form": form, "pick": pick})
     cases = list(cases_in_scope(request.user, ids).order_by("resolve_by", "pk"))
     form = MeetingForm(request.POST, cases=cases)
     if form.is_valid():

@@ -643,6 +643,29 @@ def test_record_a_progress_meeting(client, clerk, in_progress, site):
     assert "本月底前完成" in client.get(url(in_progress)).content.decode()
 
 
+def test_adding_cases_keeps_what_was_typed(client, clerk, in_progress, site):
+    """ "Add these cases" posts the whole form: the title, participants and decisions typed so
+    far stay, the new case joins the list, and an unknown reference is named."""
+    Case.objects.filter(pk=in_progress.pk).update(resolve_by=timezone.now() - timedelta(days=2))
+    picked = open_case(site.area, site=site)
+    client.force_login(clerk)
+    typed = {
+        "case": [in_progress.pk],
+        "held_on": timezone.localdate().isoformat(),
+        "title": "第四季度推进会",
+        "participants": "街道、住建局、供热公司",
+        f"decision_{in_progress.pk}": "月底前完成",
+        "add": "1",
+    }
+    page = client.post("/work/meetings/new/", {**typed, "refs": f"{picked.pk}, C-999999"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "第四季度推进会" in html and "街道、住建局、供热公司" in html and "月底前完成" in html
+    assert {c.pk for c in page.context["form"].cases} == {in_progress.pk, picked.pk}
+    assert "C-999999" in html  # named as not found
+    assert not ProgressMeeting.objects.exists()
+
+
 def test_meeting_ignores_cases_outside_the_scope(client, other_street_clerk, in_progress):
     client.force_login(other_street_clerk)
     response = client.post(
