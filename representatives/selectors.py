@@ -1,8 +1,7 @@
 """Read paths for the public directory and for resolving intake tokens."""
 
 import re
-from dataclasses import dataclass
-from itertools import groupby
+from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -55,28 +54,69 @@ def site_list_for_directory(query: str = "") -> QuerySet[LiaisonSite]:
 
 @dataclass
 class StreetGroup:
+    """The sites of one street (or township), the street's own site first.
+
+    ``street`` is ``None`` for the sites at city or district level, listed ahead of the
+    streets and not collapsed.
+    """
+
     street: object
-    sites: list
+    sites: list = field(default_factory=list)
+    is_open: bool = False
+
+    @property
+    def count(self) -> int:
+        return len(self.sites)
 
 
 @dataclass
 class DistrictGroup:
+    """One district's sites, by street. ``district`` is ``None`` for the city-wide group."""
+
     district: object
-    streets: list
+    streets: list = field(default_factory=list)
+    is_open: bool = False
+
+    @property
+    def count(self) -> int:
+        return sum(street.count for street in self.streets)
 
 
-def group_sites_by_district_and_street(sites) -> list[DistrictGroup]:
-    """Group an ordered site list (area path order) into district → street sections.
+def group_sites_by_district_and_street(sites, *, searching: bool = False) -> list[DistrictGroup]:
+    """Group sites into district → street sections for the collapsed directory.
 
-    Sites at city or district level sit in a street group whose street is ``None``.
+    Districts come in area-code order (the city-wide group first), streets in code order
+    within their district after the district's own sites, sites in the order given
+    (``site_list_for_directory``'s). Pure Python over the areas already joined to the sites:
+    no query.
+
+    A group is open when ``searching`` (the results show at once) or when it is the only one
+    at its level (nothing to choose between).
     """
-    groups = []
-    for district, district_sites in groupby(sites, key=lambda s: s.area.district):
-        streets = [
-            StreetGroup(street, list(street_sites))
-            for street, street_sites in groupby(district_sites, key=lambda s: s.area.street)
-        ]
-        groups.append(DistrictGroup(district, streets))
+    districts: dict[int | None, DistrictGroup] = {}
+    streets: dict[tuple[int | None, int | None], StreetGroup] = {}
+    for site in sites:
+        area = site.area
+        group = districts.get(area.district_id)
+        if group is None:
+            group = districts[area.district_id] = DistrictGroup(area.district)
+        key = (area.district_id, area.street_id)
+        street_group = streets.get(key)
+        if street_group is None:
+            street_group = streets[key] = StreetGroup(area.street)
+            group.streets.append(street_group)
+        street_group.sites.append(site)
+
+    def path(area) -> str:
+        return area.path if area is not None else ""
+
+    groups = sorted(districts.values(), key=lambda g: path(g.district))
+    for group in groups:
+        group.streets.sort(key=lambda g: path(g.street))
+        group.is_open = searching or len(groups) == 1
+        only_one = len(group.streets) == 1
+        for street_group in group.streets:
+            street_group.is_open = searching or only_one or street_group.street is None
     return groups
 
 

@@ -46,7 +46,7 @@ def site_directory(request):
         {
             "form": form,
             "query": query,
-            "groups": group_sites_by_district_and_street(sites),
+            "groups": group_sites_by_district_and_street(sites, searching=bool(query)),
             "site_count": len(sites),
         },
     )

@@ -1,7 +1,7 @@
 """A resident on a phone finds a liaison site, scans its codes, and staff print its poster.
 
-Walks the public directory in Chinese on an iPhone 13 viewport (390 CSS px) against the real
-Karamay areas and the synthetic network of ``demo.network.network_seed``. Every QR code is decoded from the
+Walks the public directory (collapsed by district and street, search on top) in Chinese on an
+iPhone 13 viewport (390 CSS px) against the real Karamay areas and the synthetic network of ``demo.network.network_seed``. Every QR code is decoded from the
 pixels the browser received and followed, so a code that points at the wrong host, token or
 page fails here. Screenshots, the poster PDF and a JSON summary of the layout checks are kept
 in ``test-artifacts/browser/`` for a reviewer to look at.
@@ -26,6 +26,7 @@ pytestmark = [
 ]
 
 PHONE_WIDTH = 390
+COLLAPSED_MAX_HEIGHT = 4000  # CSS px; all 133 sites open were ~32,000 px (issue 14, point 16)
 MIN_TAP = 44  # CSS px; Apple HIG / WCAG 2.5.5 target size, what a shaky finger needs
 # Simplified-Chinese faces only: without lang="zh-CN" Chromium falls back to Noto Sans CJK JP,
 # whose glyph shapes (门, 直, 骨 ...) look foreign to Chinese readers.
@@ -178,31 +179,53 @@ def test_resident_finds_site_follows_its_codes_and_staff_print_the_poster(
     network_seed(with_accounts=False, password="x")
     site = LiaisonSite.objects.get(area__name="长征社区")
     site_intake = _intake_url(live_server, site=site)
+    district_name, street_name = site.area.district.name, site.area.street.name
+    street_count = LiaisonSite.objects.filter(is_active=True, area__street=site.area.street).count()
     with translation.override("zh-hans"):
         directory_heading = gettext("Liaison sites and representatives")
     report, problems = {}, []
     page = phone.new_page()
     _watch(page, problems)
 
-    # 1. The directory, in Chinese, grouped by district; search narrows it to 长征社区.
+    # 1. The directory, in Chinese, collapsed to its districts: short on a phone.
     response = page.goto(f"{live_server.url}/stations/")
     assert response.status == 200
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
     expect(page.get_by_role("heading", level=1)).to_have_text(directory_heading)
     assert HAN.search(directory_heading), "the directory heading has no Chinese translation yet"
+    districts = page.locator("details.district")
     for district in ["独山子区", "克拉玛依区", "乌尔禾区"]:
         expect(page.get_by_role("heading", level=2, name=district, exact=True)).to_be_visible()
+    for i in range(districts.count()):
+        expect(districts.nth(i)).not_to_have_attribute("open", re.compile(".*"))
+    # Every site is in the page (usable without JavaScript), none is shown yet.
     expect(page.locator(".site-card")).to_have_count(
         LiaisonSite.objects.filter(is_active=True).count()
     )
+    expect(page.locator(".site-card a").first).to_be_hidden()
+    height = page.evaluate("document.documentElement.scrollHeight")
+    report["01-stations collapsed height"] = height
+    assert height < COLLAPSED_MAX_HEIGHT, f"the collapsed directory is {height} px tall"
     _check_layout(page, "01-stations", report)
-    _check_chinese_font(page, ".site-card .site-name", "01-stations site name", report)
+    _check_chinese_font(page, "details.district summary h2", "01-stations district", report)
     _check_tap_targets(
-        page, ["form[role=search] input[name=q]", "form[role=search] button", ".site-card a"]
+        page,
+        [
+            "form[role=search] input[name=q]",
+            "form[role=search] button",
+            "details.district > summary",
+        ],
     )
-    # 133 cards: keep this one at CSS scale so that the image stays viewable.
-    _shoot(page, artifacts_dir, "01-stations.png", scale="css")
+    _shoot(page, artifacts_dir, "01-stations.png")
+    desk_page = desk.new_page()
+    _watch(desk_page, problems)
+    desk_page.goto(f"{live_server.url}/stations/")
+    report["01-stations desktop collapsed height"] = desk_page.evaluate(
+        "document.documentElement.scrollHeight"
+    )
+    _shoot(desk_page, artifacts_dir, "01-stations-desktop.png")
 
+    # Search from the top: the results show at once, their groups open; others are gone.
     page.locator("form[role=search] input[name=q]").fill("长征")
     page.locator("form[role=search] button[type=submit]").click()
     page.wait_for_url(re.compile(r"/stations/\?q="))
@@ -210,13 +233,51 @@ def test_resident_finds_site_follows_its_codes_and_staff_print_the_poster(
     result = page.locator(".site-card a", has_text="长征社区")
     expect(result).to_have_count(1)
     expect(result).to_have_text(site.name)
+    expect(result).to_be_visible()
     expect(page.locator(".site-card", has_text="向阳北社区")).to_have_count(0)
     expect(page.get_by_role("status")).to_contain_text("长征")
+    for group in page.locator("details.directory-group").all():
+        expect(group).to_have_attribute("open", "")
     _check_layout(page, "02-stations-search", report)
+    _check_tap_targets(page, [".site-card a"])
     _shoot(page, artifacts_dir, "02-stations-search.png")
+    desk_page.goto(f"{live_server.url}/stations/?q=长征")
+    _shoot(desk_page, artifacts_dir, "02-stations-search-desktop.png")
+
+    # Browse instead: tap the district, then the street, then the site.
+    page.goto(f"{live_server.url}/stations/")
+    district = page.locator(
+        "details.district", has=page.locator("summary h2", has_text=district_name)
+    )
+    district.locator(":scope > summary").tap()
+    expect(district).to_have_attribute("open", "")
+    street = district.locator(
+        "details.street", has=page.locator("summary h3", has_text=street_name)
+    )
+    expect(street).to_be_visible()
+    expect(street.locator(":scope > summary")).to_contain_text(str(street_count))
+    expect(street.locator(".site-card a").first).to_be_hidden()
+    _check_tap_targets(page, ["details.district[open] details.street > summary"])
+    street.locator(":scope > summary").tap()
+    expect(street).to_have_attribute("open", "")
+    link = street.locator(".site-card a", has_text=site.name)
+    expect(link).to_be_visible()
+    _check_layout(page, "02b-stations-street-open", report)
+    _check_tap_targets(page, [".site-card a"])
+    _shoot(page, artifacts_dir, "02b-stations-street-open.png")
+    desk_page.goto(f"{live_server.url}/stations/")
+    desk_district = desk_page.locator(
+        "details.district", has=desk_page.locator("summary h2", has_text=district_name)
+    )
+    desk_district.locator(":scope > summary").click()
+    desk_district.locator(
+        "details.street", has=desk_page.locator("summary h3", has_text=street_name)
+    ).locator(":scope > summary").click()
+    _shoot(desk_page, artifacts_dir, "02b-stations-street-open-desktop.png")
+    desk_page.close()
+    link.tap()
 
     # 2. The site page: its QR code decodes to its intake URL, which names the site.
-    result.click()
     page.wait_for_url(f"{live_server.url}{site.get_absolute_url()}")
     site_url = page.url
     expect(page.get_by_role("heading", level=1)).to_have_text(site.name)
