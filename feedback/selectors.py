@@ -92,7 +92,8 @@ def _visible_to_official(user) -> Q | None:
     if official.role == Role.REPRESENTATIVE:
         rep = getattr(user, "representative", None)
         if rep is not None:
-            visible |= Q(representative=rep)
+            # Their own code, and the codes of the sites where they receive residents.
+            visible |= Q(representative=rep) | Q(site__in=rep.sites.values("pk"))
         return visible
     if official.role == Role.STATION_STAFF and official.site_id:
         return visible | Q(site_id=official.site_id)
@@ -113,8 +114,9 @@ def get_submission_for_official_or_404(user, tracking_code: str) -> Submission:
 def submission_list_for_official(user, *, limit: int = 100):
     """What a representative or station staff member may see, newest first, with status.
 
-    A representative: what came in through their own codes and what they logged. Station
-    staff: what came in through their site and what was logged for it. Others: nothing.
+    A representative: what came in through their own codes or their sites' codes, and what
+    they logged. Station staff: what came in through their site and what was logged for it.
+    Others: nothing.
     """
     visible = _visible_to_official(user)
     if visible is None:

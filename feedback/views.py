@@ -10,9 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
@@ -35,7 +34,12 @@ from feedback.services.housekeeping import pending_photos_keep, pending_photos_r
 from feedback.services.rate import case_rate
 from feedback.services.submit import IntakeSource, submission_create
 from representatives.models import Role
-from representatives.selectors import TokenRevoked, qr_token_resolve, sites_for_official
+from representatives.selectors import (
+    TokenRevoked,
+    own_active_code,
+    qr_token_resolve,
+    sites_for_official,
+)
 from routing.models import CaseStatus
 
 logger = logging.getLogger(__name__)
@@ -361,6 +365,7 @@ def rep_home(request):
             "official": official,
             "submissions": submission_list_for_official(request.user),
             "representative": getattr(request.user, "representative", None),
+            "own_code": own_active_code(request.user),
             # Cases routed to them for a direct reply (DESIGN section 4, route "direct").
             "direct_cases": direct_reply_cases_for_user(request.user),
         },

@@ -244,7 +244,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 CSRF_FAILURE_VIEW = "liaison.views.csrf_failure"
 LOGIN_URL = "representatives:login"
-LOGIN_REDIRECT_URL = "representatives:account"
+LOGIN_REDIRECT_URL = "landing"
 LOGOUT_REDIRECT_URL = "home"
 
 # django-axes: lock a username+address pair after repeated failures.

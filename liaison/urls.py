@@ -9,6 +9,7 @@ from liaison import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("start/", views.landing, name="landing"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("representatives.urls")),
     path("", include("feedback.urls")),

@@ -1,16 +1,38 @@
 """Project-level pages: home, health check, error pages."""
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from representatives.models import Role
 
 
 @require_GET
 def home(request):
     return render(request, "home.html")
+
+
+# Where each role starts after signing in: its own work, not the account page.
+LANDING = {
+    Role.COMMITTEE_STAFF: "workbench:workbench",
+    Role.UNIT_STAFF: "workbench:desk",
+    Role.REPRESENTATIVE: "feedback:rep-home",
+    Role.STATION_STAFF: "feedback:rep-home",
+    Role.LEADER: "reports:briefing-list",
+    Role.ADMINISTRATOR: "admin:index",
+}
+
+
+@require_GET
+@login_required
+def landing(request):
+    """After sign-in (``LOGIN_REDIRECT_URL``): the signed-in person's own workbench."""
+    official = getattr(request.user, "official", None)
+    return redirect(LANDING.get(official.role if official else None, "representatives:account"))
 
 
 def _check_database() -> str | None:

@@ -224,3 +224,22 @@ def sites_for_official(user):
     if official is not None and official.role == Role.REPRESENTATIVE and rep is not None:
         return rep.sites.filter(is_active=True)
     return LiaisonSite.objects.none()
+
+
+def own_active_code(user) -> QRCode | None:
+    """The QR code that is the signed-in official's own: a representative's personal code, or
+    the code of a station staff member's site (for the poster they print)."""
+    from representatives.models import Role
+
+    official = getattr(user, "official", None)
+    if official is None:
+        return None
+    codes = QRCode.objects.filter(status=TokenStatus.ACTIVE).select_related(
+        "representative", "site"
+    )
+    rep = getattr(user, "representative", None)
+    if official.role == Role.REPRESENTATIVE and rep is not None:
+        return codes.filter(representative=rep).first()
+    if official.role == Role.STATION_STAFF and official.site_id:
+        return codes.filter(site_id=official.site_id).first()
+    return None

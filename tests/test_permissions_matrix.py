@@ -167,6 +167,7 @@ PAGES = [
     Page("representatives:reception-day-new", audience="representatives"),
     Page("representatives:reception-day-new", "POST", audience="representatives"),
     Page("representatives:account", audience="signed_in"),
+    Page("landing", audience="signed_in"),
     Page("representatives:two-factor-setup", audience="signed_in"),
     Page("representatives:two-factor-setup", "POST", audience="signed_in"),
     # reports: the dashboard, the district's briefing, the street's suggestion and motion.

@@ -310,7 +310,7 @@ ROWS = [
     Row("unit", "workbench:desk", query="tab=reported", count=7),
     Row("unit", "workbench:desk-case", pk("in_progress"), count=9),
     # The representative's page, the inbox.
-    Row("representative", "feedback:rep-home", count=6),
+    Row("representative", "feedback:rep-home", count=7),  # with the own QR code (one query)
     Row("committee", "notifications:inbox", count=5),
     # Reports.
     Row(

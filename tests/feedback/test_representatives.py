@@ -183,11 +183,11 @@ def test_desk_query_count_does_not_grow(client, representative_user, rep_code, s
 
     add(3)
     client.force_login(representative_user)
-    with queries(6):
+    with queries(7):
         assert client.get("/rep/").status_code == 200
     client.logout()
     add(6)
     client.force_login(representative_user)
-    with queries(6):
+    with queries(7):
         page = client.get("/rep/")
     assert page.text.count('class="tag status-') == 9

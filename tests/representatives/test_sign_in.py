@@ -15,7 +15,9 @@ def _code(device):
 
 def test_sign_in_and_account_page(client, committee_staff):
     response = client.post("/accounts/login/", {"username": "committee", "password": PASSWORD})
-    assert response.status_code == 302 and response["Location"] == "/accounts/"
+    # Signed in, a committee clerk goes to their workbench (test_rep_home: every role).
+    assert response.status_code == 302 and response["Location"] == "/start/"
+    assert client.get("/start/")["Location"] == "/work/"
     page = client.get("/accounts/")
     assert "committee" in page.text and "克拉玛依市" in page.text
 

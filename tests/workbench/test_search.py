@@ -147,9 +147,7 @@ def test_the_list_marks_the_suggested_route_and_photos(client, clerk, site, case
     assert "有照片" in html and "建议：交办" in html
 
 
-def test_the_case_page_shows_what_the_resident_wrote_before_the_triage_form(
-    client, clerk, cases
-):
+def test_the_case_page_shows_what_the_resident_wrote_before_the_triage_form(client, clerk, cases):
     second = cases[1]
     client.force_login(clerk)
     html = client.get(f"/work/cases/{second.pk}/").text

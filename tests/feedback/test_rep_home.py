@@ -1,0 +1,57 @@
+"""/rep/: what came in through the representative's own code and through the codes of their
+sites, a link to their own QR code and poster; after sign-in every role lands on its own work."""
+
+import pytest
+
+from feedback.models import Submission
+from tests.feedback.conftest import form_data
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_suggestion")]
+
+
+def test_rep_home_lists_opinions_through_the_site_code_too(
+    client, site, site_code, rep_code, representative_user
+):
+    client.post(site_code.get_absolute_url(), form_data(site.area, text="联络点门口的台阶坏了。"))
+    client.post(rep_code.get_absolute_url(), form_data(site.area, text="想找代表反映供暖的事。"))
+    through_site, through_rep = Submission.objects.order_by("pk")
+    client.force_login(representative_user)
+    html = client.get("/rep/").text
+    assert through_site.tracking_code in html and through_rep.tracking_code in html
+    # Their own code: the poster and the image, to print for reception days.
+    assert f"/q/{rep_code.token}/poster/" in html and f"/qr/{rep_code.token}.png" in html
+    assert "我的二维码" in html
+
+
+def test_rep_home_leaves_out_other_sites(client, site, site_code, representative_user, areas):
+    from tests.factories import SiteFactory
+
+    other = SiteFactory(area=areas[3], name="另一个联络点")
+    from representatives.models import QRCode
+
+    code = QRCode.objects.create(site=other)
+    client.post(code.get_absolute_url(), form_data(areas[3], text="别处的意见。"))
+    client.force_login(representative_user)
+    assert Submission.objects.get().tracking_code not in client.get("/rep/").text
+
+
+@pytest.mark.parametrize(
+    ("persona", "lands_on"),
+    [
+        ("committee_staff", "/work/"),
+        ("unit_staff", "/desk/"),
+        ("representative_user", "/rep/"),
+        ("station_staff", "/rep/"),
+        ("leader", "/reports/briefings/"),
+        ("administrator", "/admin/"),
+    ],
+)
+def test_after_sign_in_each_role_lands_on_its_own_work(client, request, persona, lands_on):
+    user = request.getfixturevalue(persona)
+    response = client.post(
+        "/accounts/login/", {"username": user.username, "password": "correct-horse-battery"}
+    )
+    assert response.status_code == 302, response.content[:500]
+    landing = client.get(response["Location"])
+    assert landing.status_code == 302 and landing["Location"] == lands_on
+    assert client.get(lands_on).status_code == 200
