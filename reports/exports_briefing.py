@@ -34,8 +34,17 @@ def briefing_sheets(figures: dict) -> list[tuple[str, list[str], list[list]]]:
         *[t for key, t in tables(figures).items() if key not in ("placements",)],
         (
             _("Hot topics"),
-            [_("Word"), _("Opinions"), _("Previous period"), _("Change (%)")],
-            [[t["word"], t["count"], t["previous"], t["change"]] for t in figures["hot_topics"]],
+            [_("Topic"), _("Opinions"), _("Previous period"), _("Change (%)"), _("Main streets")],
+            [
+                [
+                    t["word"],
+                    t["count"],
+                    t["previous"],
+                    t["change"],
+                    "、".join(f"{s['name']} {s['count']}" for s in t.get("streets", ())),
+                ]
+                for t in figures["hot_topics"]
+            ],
         ),
         (
             _("Recurring issues"),
