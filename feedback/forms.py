@@ -221,9 +221,10 @@ class LogOpinionForm(OpinionFormBase):
 
     def __init__(self, *args, sites=(), **kwargs):
         super().__init__(*args, **kwargs)
-        recent = timezone.localdate() - timedelta(days=120)
+        today = timezone.localdate()
+        # Days that took place (a scheduled day still to come has heard nobody yet).
         self.fields["reception_day"].queryset = ReceptionDay.objects.filter(
-            site__in=sites, date__gte=recent
+            site__in=sites, date__gte=today - timedelta(days=120), date__lte=today
         ).select_related("site")
         self.fields["text"].label = _("What did the resident say?")
         self.fields["contact_name"].label = _("Resident's name (optional)")

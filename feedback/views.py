@@ -34,10 +34,12 @@ from feedback.services.housekeeping import pending_photos_keep, pending_photos_r
 from feedback.services.rate import case_rate
 from feedback.services.submit import IntakeSource, submission_create
 from representatives.models import Role
+from representatives.qr_images import qr_svg
 from representatives.selectors import (
     TokenRevoked,
     own_active_code,
     qr_token_resolve,
+    reception_days_to_follow,
     sites_for_official,
 )
 from routing.models import CaseStatus
@@ -366,6 +368,8 @@ def rep_home(request):
             "submissions": submission_list_for_official(request.user),
             "representative": getattr(request.user, "representative", None),
             "own_code": own_active_code(request.user),
+            "reception_days": reception_days_to_follow(request.user, timezone.localdate()),
+            "today": timezone.localdate(),
             # Cases routed to them for a direct reply (DESIGN section 4, route "direct").
             "direct_cases": direct_reply_cases_for_user(request.user),
         },
@@ -379,8 +383,23 @@ def log_opinion(request):
     sites = sites_for_official(request.user)
     default_site = sites.select_related("area").first()
     if request.method == "GET":
-        initial = IntakeForm.new_initial(default_site.area if default_site else official.area)
+        form = LogOpinionForm(sites=sites)
+        # Where the representative lives and works (their community), else their site's.
+        area = official.area if official.role == Role.REPRESENTATIVE and official.area else None
+        area = area or (default_site.area if default_site else official.area)
+        initial = IntakeForm.new_initial(area)
         initial.update(collected_on=timezone.localdate(), channel=Channel.ON_DUTY)
+        # Straight after recording a reception day: its opinions, that day, at that site.
+        chosen = request.GET.get("reception_day", "")
+        days = form.fields["reception_day"].queryset
+        day = days.filter(pk=chosen).first() if chosen.isdigit() else None
+        if day is not None:
+            initial.update(
+                channel=Channel.RECEPTION_DAY,
+                reception_day=day.pk,
+                collected_on=day.date,
+                area=day.site.area_id,
+            )
         form = LogOpinionForm(initial=initial, sites=sites)
         return render(request, "feedback/log_opinion.html", {"form": form})
     form_key = _form_key(request.POST)
@@ -447,10 +466,16 @@ def slip(request, code):
     )
     if submission is None:
         raise Http404
+    track_url = f"{settings.PUBLIC_BASE_URL}/track/{submission.tracking_code}/{submission.secret}/"
     return render(
         request,
         "feedback/slip.html",
-        {"submission": submission, "public_base_url": settings.PUBLIC_BASE_URL},
+        {
+            "submission": submission,
+            "public_base_url": settings.PUBLIC_BASE_URL,
+            # The slip is the resident's: its code opens their tracking page, key included.
+            "track_qr": qr_svg(track_url, title=_("Scan to follow your opinion")),
+        },
     )
 
 

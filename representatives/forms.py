@@ -3,7 +3,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from representatives.models import ReceptionDay, Representative
+from common.forms import TEXTAREA, ServiceForm
+from representatives.models import Representative
 
 
 class SignInForm(AuthenticationForm):
@@ -73,21 +74,64 @@ class DirectorySearchForm(forms.Form):
     )
 
 
-class ReceptionDayForm(forms.ModelForm):
-    class Meta:
-        model = ReceptionDay
-        fields = ["site", "date", "representatives", "visitors", "notes"]
-        widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "visitors": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
-            "representatives": forms.CheckboxSelectMultiple,
-            "notes": forms.Textarea(attrs={"rows": 4}),
-        }
+class _ReceptionDayForm(ServiceForm):
+    """The fields both acts share; ``site`` is chosen before the form (one of the person's
+    sites), and only that site's representatives are listed."""
 
-    def __init__(self, *args, sites, **kwargs):
+    error_field = "date"
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    representatives = forms.ModelMultipleChoiceField(
+        label=_("Representatives"),
+        queryset=Representative.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    notes = forms.CharField(
+        label=_("Notes"), max_length=2000, required=False, widget=forms.Textarea(attrs=TEXTAREA)
+    )
+
+    def __init__(self, *args, site, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = sites
-        self.fields["site"].empty_label = None
-        self.fields["representatives"].queryset = Representative.objects.filter(
-            sites__in=sites
-        ).distinct()
+        self.site = site
+        self.fields["representatives"].queryset = (
+            Representative.objects.filter(sites=site, is_active=True).order_by("name")
+            if site
+            else Representative.objects.none()
+        )
+
+
+class ReceptionScheduleForm(_ReceptionDayForm):
+    """A coming reception day: when, and who receives (announced on the site's page)."""
+
+    prefix = "schedule"
+    starts_at = forms.TimeField(
+        label=_("From"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    ends_at = forms.TimeField(
+        label=_("Until"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    field_order = ["date", "starts_at", "ends_at", "representatives", "notes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["representatives"].label = _("Who receives")
+        self.fields["notes"].label = _("Notes for residents (optional)")
+
+
+class ReceptionRecordForm(_ReceptionDayForm):
+    """A reception day that happened: who was there, how many came."""
+
+    prefix = "record"
+    visitors = forms.IntegerField(
+        label=_("Number of visitors"),
+        min_value=0,
+        max_value=10_000,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+    )
+    field_order = ["date", "representatives", "visitors", "notes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["representatives"].label = _("Representatives present")

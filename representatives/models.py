@@ -7,7 +7,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -430,25 +430,41 @@ class Official(models.Model):
 
 
 class ReceptionDay(models.Model):
-    """A reception day held at a site (接待选民活动): who was there and how many came."""
+    """A reception day at a site (接待选民活动). Scheduled ahead (date, hours, who receives:
+    announced on the site's page as upcoming), then recorded once it happened (who was there,
+    how many came, notes): ``recorded_at`` tells the two apart. A day that nobody scheduled can
+    be recorded afterwards directly."""
 
     site = models.ForeignKey(
         LiaisonSite, verbose_name=_("site"), on_delete=models.PROTECT, related_name="reception_days"
     )
     date = models.DateField(_("date"))
+    starts_at = models.TimeField(_("from"), null=True, blank=True)
+    ends_at = models.TimeField(_("until"), null=True, blank=True)
     representatives = models.ManyToManyField(
-        Representative, verbose_name=_("representatives present"), blank=True, related_name="+"
+        Representative, verbose_name=_("representatives"), blank=True, related_name="+"
     )
     visitors = models.PositiveIntegerField(_("number of visitors"), default=0)
     notes = models.TextField(_("notes"), max_length=2000, blank=True)
+    recorded_at = models.DateTimeField(_("recorded"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("reception day")
         verbose_name_plural = _("reception days")
         ordering = ["-date"]
         constraints = [
-            models.UniqueConstraint(fields=["site", "date"], name="reception_day_unique_per_site")
+            models.UniqueConstraint(fields=["site", "date"], name="reception_day_unique_per_site"),
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True)
+                | Q(ends_at__isnull=True)
+                | Q(ends_at__gt=F("starts_at")),
+                name="reception_day_ends_after_it_starts",
+            ),
         ]
 
     def __str__(self):
         return f"{self.site} {self.date:%Y-%m-%d}"
+
+    @property
+    def is_recorded(self) -> bool:
+        return self.recorded_at is not None

@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -12,6 +13,7 @@ from representatives.models import (
     LiaisonSite,
     QRCode,
     QRPlacement,
+    ReceptionDay,
     Representative,
     TokenStatus,
 )
@@ -243,3 +245,30 @@ def own_active_code(user) -> QRCode | None:
     if official.role == Role.STATION_STAFF and official.site_id:
         return codes.filter(site_id=official.site_id).first()
     return None
+
+
+def site_reception_days(site, today) -> tuple[list, list]:
+    """A site's coming scheduled reception days (with who receives) and its last three
+    recorded ones: two queries, three when days are scheduled."""
+    scheduled = list(
+        site.reception_days.filter(recorded_at__isnull=True, date__gte=today)
+        .prefetch_related("representatives")
+        .order_by("date", "starts_at")[:5]
+    )
+    recorded = list(site.reception_days.filter(recorded_at__isnull=False).order_by("-date")[:3])
+    return scheduled, recorded
+
+
+def reception_days_to_follow(user, today, *, days_back: int = 30) -> list:
+    """The person's sites' scheduled reception days not yet recorded (the coming ones, and
+    those of the last month still waiting to be recorded), soonest first: one query."""
+    sites = sites_for_official(user)
+    return list(
+        ReceptionDay.objects.filter(
+            site__in=sites.values("pk"),
+            recorded_at__isnull=True,
+            date__gte=today - timedelta(days=days_back),
+        )
+        .select_related("site")
+        .order_by("date", "starts_at")[:10]
+    )

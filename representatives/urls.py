@@ -12,6 +12,11 @@ urlpatterns = [
     path("qr/<str:token>.<str:fmt>", views.qr_image, name="qr-image"),
     path("q/<str:token>/poster/", views.poster, name="poster"),
     path("rep/reception-days/new/", views.reception_day_new, name="reception-day-new"),
+    path(
+        "rep/reception-days/record/",
+        views.reception_day_record_view,
+        name="reception-day-record",
+    ),
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", views.account, name="account"),

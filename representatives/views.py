@@ -4,9 +4,11 @@ from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -16,12 +18,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from representatives.forms import (
     DirectorySearchForm,
-    ReceptionDayForm,
+    ReceptionRecordForm,
+    ReceptionScheduleForm,
     SignInForm,
     TwoFactorConfirmForm,
 )
 from representatives.middleware import two_factor_required
-from representatives.models import Role
+from representatives.models import ReceptionDay, Role
 from representatives.qr_images import qr_png, qr_svg
 from representatives.selectors import (
     TokenRevoked,
@@ -30,9 +33,10 @@ from representatives.selectors import (
     representative_get_public_or_404,
     site_get_public_or_404,
     site_list_for_directory,
+    site_reception_days,
     sites_for_official,
 )
-from representatives.services.reception import reception_day_create
+from representatives.services.reception import reception_day_record, reception_day_schedule
 
 
 @require_GET
@@ -56,6 +60,8 @@ def site_directory(request):
 def site_detail(request, pk):
     site = site_get_public_or_404(pk)
     code = site.active_codes[0] if site.active_codes else None
+    today = timezone.localdate()
+    scheduled, past_days = site_reception_days(site, today)
     return render(
         request,
         "representatives/site_detail.html",
@@ -63,8 +69,14 @@ def site_detail(request, pk):
             "site": site,
             "code": code,
             "representatives": site.active_representatives,
-            "upcoming": site.upcoming_reception_dates(timezone.localdate()),
-            "past_days": site.reception_days.order_by("-date")[:3],
+            "scheduled": scheduled,
+            # The regular days of the site's rule, besides the ones scheduled.
+            "upcoming": [
+                d
+                for d in site.upcoming_reception_dates(today)
+                if d not in {day.date for day in scheduled}
+            ],
+            "past_days": past_days,
         },
     )
 
@@ -187,28 +199,100 @@ def two_factor_setup(request):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def reception_day_new(request):
-    """Station staff (their site) or a representative (their sites) record a reception day."""
+def _reception_site(request):
+    """The site a reception-day form is for: one of the person's sites (``?site=``), by default
+    the representative's own (the site of their area) or the station's; 404 for anyone else."""
     official = getattr(request.user, "official", None)
     if official is None or official.role not in (Role.STATION_STAFF, Role.REPRESENTATIVE):
         raise Http404
-    sites = sites_for_official(request.user)
-    form = ReceptionDayForm(
+    sites = list(sites_for_official(request.user).select_related("area").order_by("name"))
+    if not sites:
+        raise Http404
+    chosen = request.POST.get("site") or request.GET.get("site")
+    by_pk = {str(site.pk): site for site in sites}
+    if chosen:
+        if chosen not in by_pk:
+            raise Http404
+        return by_pk[chosen], sites
+    own = [site for site in sites if site.area_id == official.area_id]
+    return (own or sites)[0], sites
+
+
+def _own_representatives(request, site) -> list[int]:
+    """Pre-ticked: the signed-in representative, when they belong to the site."""
+    rep = getattr(request.user, "representative", None)
+    if rep is not None and site.representatives.filter(pk=rep.pk).exists():
+        return [rep.pk]
+    return []
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reception_day_new(request):
+    """Schedule a coming reception day at one of the person's sites: it is announced on the
+    site's page (date, hours, who receives) until it is recorded."""
+    site, sites = _reception_site(request)
+    form = ReceptionScheduleForm(
         request.POST or None,
-        sites=sites,
-        initial={"date": timezone.localdate(), "site": sites.first()},
+        site=site,
+        initial={"representatives": _own_representatives(request, site)},
     )
     if request.method == "POST" and form.is_valid():
-        day = reception_day_create(**form.cleaned_data)
-        messages.success(
-            request, _("Reception day of %(date)s recorded.") % {"date": day.date.isoformat()}
-        )
-        return redirect("feedback:rep-home")
+        try:
+            day = reception_day_schedule(site=site, **form.cleaned_data)
+        except ValidationError as error:
+            form.attach(error)
+        else:
+            messages.success(
+                request,
+                _("Reception day of %(date)s scheduled: it is announced on the site's page.")
+                % {"date": day.date.isoformat()},
+            )
+            return redirect("feedback:rep-home")
     return render(
         request,
         "representatives/reception_day_form.html",
-        {"form": form},
+        {"form": form, "site": site, "sites": sites, "act": "schedule"},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reception_day_record_view(request):
+    """Record a reception day that happened (a scheduled one, ``?day=``, or one nobody
+    scheduled): who was there, how many came. Opinions heard there are logged next."""
+    site, sites = _reception_site(request)
+    day = None
+    day_pk = request.POST.get("day") or request.GET.get("day")
+    if day_pk:
+        day = get_object_or_404(
+            ReceptionDay.objects.filter(site__in=sites, recorded_at__isnull=True),
+            pk=day_pk if str(day_pk).isdigit() else 0,
+        )
+        site = day.site
+    initial = {"date": timezone.localdate(), "representatives": _own_representatives(request, site)}
+    if day is not None:
+        initial.update(
+            date=day.date,
+            representatives=list(day.representatives.values_list("pk", flat=True)),
+        )
+    form = ReceptionRecordForm(request.POST or None, site=site, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            recorded = reception_day_record(site=site, day=day, **form.cleaned_data)
+        except ValidationError as error:
+            form.attach(error)
+        else:
+            messages.success(
+                request,
+                _("Reception day of %(date)s recorded. Log the opinions heard there next.")
+                % {"date": recorded.date.isoformat()},
+            )
+            return redirect(reverse("feedback:log-opinion") + f"?reception_day={recorded.pk}")
+    return render(
+        request,
+        "representatives/reception_day_form.html",
+        {"form": form, "site": site, "sites": sites, "act": "record", "day": day},
         status=400 if form.errors else 200,
     )

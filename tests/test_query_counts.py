@@ -310,7 +310,7 @@ ROWS = [
     Row("unit", "workbench:desk", query="tab=reported", count=7),
     Row("unit", "workbench:desk-case", pk("in_progress"), count=9),
     # The representative's page, the inbox.
-    Row("representative", "feedback:rep-home", count=7),  # with the own QR code (one query)
+    Row("representative", "feedback:rep-home", count=8),  # + own QR code, reception days
     Row("committee", "notifications:inbox", count=5),
     # Reports.
     Row(
@@ -327,7 +327,9 @@ ROWS = [
     Row("committee", "reports:motion-detail", pk("motion"), count=7),
     # The public site.
     Row("resident", "representatives:site-directory", count=2),
-    Row("resident", "representatives:site-detail", pk("site"), count=4),
+    Row(
+        "resident", "representatives:site-detail", pk("site"), count=6
+    ),  # scheduled days + who receives, recorded days
     Row("resident", "representatives:representative-detail", pk("representative"), count=4),
     Row("resident", "feedback:track", tracking("tracked"), count=4),
     # The intake page reads its code, categories and areas from the process caches.

@@ -55,3 +55,34 @@ def test_after_sign_in_each_role_lands_on_its_own_work(client, request, persona,
     landing = client.get(response["Location"])
     assert landing.status_code == 302 and landing["Location"] == lands_on
     assert client.get(lands_on).status_code == 200
+
+
+def test_the_log_form_preselects_the_representative_community(client, representative_user, areas):
+    client.force_login(representative_user)
+    form = client.get("/rep/log/").context["form"]
+    assert form.initial["area"] == representative_user.official.area_id == areas[3].pk
+
+
+def test_the_slip_has_a_print_button_a_tracking_qr_and_a_summary(
+    client, representative_user, site, categories, settings
+):
+    from representatives.qr_images import qr_svg
+
+    settings.PUBLIC_BASE_URL = "https://liaison.example.cn"
+    slip, submission = _slip(client, representative_user, site)
+    html = slip.text
+    assert "data-print" in html and "js/print.js" in html  # shown when JavaScript runs
+    # The QR code opens the resident's own tracking page.
+    url = f"https://liaison.example.cn/track/{submission.tracking_code}/{submission.secret}/"
+    assert qr_svg(url, title="扫码查看办理进展") in html
+    # What was recorded, to check with the resident.
+    assert "登记内容" in html and "三号楼楼道灯坏了一个月" in html and site.area.name in html
+
+
+def _slip(client, representative_user, site):
+    client.force_login(representative_user)
+    data = form_data(site.area, text="三号楼楼道灯坏了一个月，老人晚上上下楼很危险。")
+    data.update(channel="on_duty", collected_on="2026-12-01", site=site.pk)
+    response = client.post("/rep/log/", data)
+    assert response.status_code == 302, response.content[:300]
+    return client.get(response["Location"]), Submission.objects.get()

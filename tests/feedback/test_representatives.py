@@ -96,20 +96,23 @@ def test_bad_log_keeps_input(client, representative_user, site, categories):
 def test_reception_day_recorded_and_listed(client, station_staff, site, representative, categories):
     client.force_login(station_staff)
     response = client.post(
-        "/rep/reception-days/new/",
+        "/rep/reception-days/record/",
         {
             "site": site.pk,
-            "date": "2026-11-10",
-            "representatives": [representative.pk],
-            "visitors": 12,
-            "notes": "反映停车难",
+            "record-date": "2026-11-10",
+            "record-representatives": [representative.pk],
+            "record-visitors": 12,
+            "record-notes": "反映停车难",
         },
     )
     assert response.status_code == 302
     day = ReceptionDay.objects.get()
     assert day.visitors == 12 and list(day.representatives.all()) == [representative]
+    assert day.is_recorded
+    # Next: the opinions heard there, the form set to that day.
+    assert response["Location"] == f"/rep/log/?reception_day={day.pk}"
     page = client.get(site.get_absolute_url()).text
-    assert "2026-11-10" in page
+    assert "2026-11-10" in page or "2026年11月10日" in page
     # A logged opinion can point at that reception day.
     response = _log(client, site.area, channel="reception_day", reception_day=day.pk)
     assert Submission.objects.get().reception_day == day
@@ -119,9 +122,10 @@ def test_reception_day_for_another_site_is_refused(client, station_staff, areas)
     other = SiteFactory(area=areas[3], name="另一个联络点")
     client.force_login(station_staff)
     response = client.post(
-        "/rep/reception-days/new/", {"site": other.pk, "date": "2026-11-10", "visitors": 3}
+        "/rep/reception-days/record/",
+        {"site": other.pk, "record-date": "2026-11-10", "record-visitors": 3},
     )
-    assert response.status_code == 400 and not ReceptionDay.objects.exists()
+    assert response.status_code == 404 and not ReceptionDay.objects.exists()
 
 
 def test_upcoming_reception_days_follow_the_rule(site):
@@ -183,11 +187,11 @@ def test_desk_query_count_does_not_grow(client, representative_user, rep_code, s
 
     add(3)
     client.force_login(representative_user)
-    with queries(7):
+    with queries(8):
         assert client.get("/rep/").status_code == 200
     client.logout()
     add(6)
     client.force_login(representative_user)
-    with queries(7):
+    with queries(8):
         page = client.get("/rep/")
     assert page.text.count('class="tag status-') == 9
