@@ -158,7 +158,8 @@ class OpinionFormBase(forms.Form):
             self.add_error(
                 "consent",
                 _(
-                    "To keep your name or number we need your agreement; or leave them empty to stay anonymous."
+                    "Tick this box to let us keep your name and number, or clear them to send "
+                    "your opinion anonymously."
                 ),
             )
         if (

@@ -347,8 +347,8 @@ def test_bad_input_keeps_what_was_typed_and_the_photo(
     )
     expect(page.locator("#id_consent_error")).to_have_text(
         zh(
-            "To keep your name or number we need your agreement; or leave them empty to "
-            "stay anonymous."
+            "Tick this box to let us keep your name and number, or clear them to send "
+            "your opinion anonymously."
         )
     )
     # "Next to": inside the field's own box, right above its input.
