@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.thumbnails import NAME_MAX_LENGTH, PhotoRenditions, renditions_fill
+
 # Unambiguous characters for codes people read aloud or copy from a slip: no 0/O, 1/I/L.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 TEXT_MAX_LENGTH = 2000
@@ -223,8 +225,9 @@ class Submission(models.Model):
         return bool(self.contact_phone_encrypted or self.contact_name_encrypted)
 
 
-class SubmissionPhoto(models.Model):
-    """A photo the resident attached, stored re-encoded with all metadata stripped."""
+class SubmissionPhoto(PhotoRenditions, models.Model):
+    """A photo the resident attached, stored re-encoded with all metadata stripped, with its
+    thumbnail and view size made when it is saved (``common.thumbnails``)."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(
@@ -233,6 +236,9 @@ class SubmissionPhoto(models.Model):
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     position = models.PositiveSmallIntegerField(default=0)
+    # Beside the original; the original's own name when it is small enough already.
+    thumbnail = models.ImageField(max_length=NAME_MAX_LENGTH, blank=True, editable=False)
+    view = models.ImageField(max_length=NAME_MAX_LENGTH, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("photo")
@@ -241,6 +247,11 @@ class SubmissionPhoto(models.Model):
 
     def __str__(self):
         return self.image.name
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and not self.thumbnail:  # older rows: ``photos_thumbnails``
+            renditions_fill(self, "image")
+        super().save(*args, **kwargs)
 
 
 class PendingPhoto(models.Model):

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.thumbnails import NAME_MAX_LENGTH, PhotoRenditions, renditions_fill
+
 
 class UnitKind(models.TextChoices):
     STREET_OFFICE = "street_office", _("Street office")
@@ -393,14 +395,20 @@ class CaseEvent(models.Model):
         return f"{self.case_id} {self.kind} {self.to_status}"
 
 
-class CaseAttachment(models.Model):
-    """A photo or document attached to an event: e.g. the unit's "after" photo of its result."""
+class CaseAttachment(PhotoRenditions, models.Model):
+    """A photo or document attached to an event: e.g. the unit's "after" photo of its result,
+    with its thumbnail and view size made when it is saved (``common.thumbnails``)."""
+
+    PHOTO_FIELD = "file"
 
     event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, related_name="attachments")
     file = models.ImageField(upload_to="cases/%Y/%m/", width_field="width", height_field="height")
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Beside the original; the original's own name when it is small enough already.
+    thumbnail = models.ImageField(max_length=NAME_MAX_LENGTH, blank=True, editable=False)
+    view = models.ImageField(max_length=NAME_MAX_LENGTH, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("attachment")
@@ -409,6 +417,11 @@ class CaseAttachment(models.Model):
 
     def __str__(self):
         return self.file.name
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and not self.thumbnail:  # older rows: ``photos_thumbnails``
+            renditions_fill(self, "file")
+        super().save(*args, **kwargs)
 
 
 class ClassificationDecision(models.Model):

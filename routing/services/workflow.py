@@ -344,7 +344,14 @@ def case_verify_publish(*, case_id: int, actor, reply: str, public_actor: str) -
     )
     if result is not None:
         CaseAttachment.objects.bulk_create(
-            CaseAttachment(event=verified, file=a.file.name, width=a.width, height=a.height)
+            CaseAttachment(
+                event=verified,
+                file=a.file.name,
+                width=a.width,
+                height=a.height,
+                thumbnail=a.thumbnail.name,
+                view=a.view.name,
+            )
             for a in result.attachments.all()
         )
     return case_reply(case_id=case.pk, text=reply, actor=actor, public_actor=public_actor)
