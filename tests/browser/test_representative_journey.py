@@ -13,6 +13,7 @@ in ``test-artifacts/browser/`` for a reviewer to look at.
 import re
 import subprocess
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone, translation
@@ -23,7 +24,6 @@ from playwright.sync_api import expect
 from feedback.forms import LogOpinionForm
 from feedback.models import Channel, ContactPreference, RequestType, Submission
 from feedback.services.submit import IntakeSource, submission_create
-from representatives.forms import ReceptionDayForm
 from representatives.models import ReceptionDay, Role
 from routing.models import CaseStatus
 from tests.browser.helpers import (
@@ -282,82 +282,84 @@ def test_representative_logs_an_opinion_on_a_phone_and_prints_the_slip(
     assert not problems, problems
 
 
-def test_station_staff_record_a_reception_day_that_shows_on_the_site_page(
-    live_server, settings, phone, artifacts_dir, station_staff, representative, site
+def test_a_reception_day_is_scheduled_announced_then_recorded(
+    live_server, settings, phone, artifacts_dir, representative_user, representative, site
 ):
+    """The representative schedules next week's reception day (the form opens on their own site
+    with themselves ticked and only that site's representatives listed); residents see it on
+    the site's page with the hours and who receives; once it took place it is recorded, and
+    the log form opens set to that day."""
     settings.PUBLIC_BASE_URL = live_server.url
-    fields = ReceptionDayForm.base_fields
+    colleague = RepresentativeFactory(name="李红梅")
+    colleague.sites.add(site)
+    RepresentativeFactory(name="王外站")  # another site's: never listed
     today = timezone.localdate()
+    coming = today + timedelta(days=7)
     report, problems = {}, []
     page = phone.new_page()
     watch(page, problems)
 
-    # 1. Sign in, open the desk, and its "record a reception day" button.
-    sign_in(page, live_server, "station")
-    _open_desk(page, live_server)
-    expect(page.get_by_role("main")).to_contain_text(site.name)
-    page.get_by_role("main").get_by_role(
-        "link", name=zh("Record a reception day"), exact=True
-    ).click()
-    page.wait_for_url(f"{live_server.url}/rep/reception-days/new/")
-    expect(page.get_by_role("heading", level=1)).to_have_text(zh("Record a reception day"))
-
-    # 2. The form: their own site preselected, today's date, who was there, how many came.
-    site_select = page.get_by_label(zh(fields["site"].label), exact=True)
-    expect(site_select).to_have_value(str(site.pk))
-    expect(site_select.locator("option")).to_have_count(1)
-    date_input = page.get_by_label(zh(fields["date"].label), exact=True)
-    expect(date_input).to_have_value(today.isoformat())
-    date_input.fill(today.isoformat())
-    expect(page.get_by_role("group", name=zh(fields["representatives"].label))).to_be_visible()
-    page.get_by_label(representative.name, exact=True).check()
-    page.get_by_label(zh(fields["visitors"].label), exact=True).fill(str(VISITORS))
-    page.get_by_label(zh(fields["notes"].label), exact=True).fill(NOTES)
-    check_layout(page, "24-reception-day-form", report)
-    check_tap_targets(
-        page,
-        ["#id_site", "#id_date", "#id_visitors", "#id_notes", "label.choice", "main button"],
-    )
-    shoot(page, artifacts_dir, "24-reception-day-form.png")
-
-    with page.expect_response(
-        lambda r: r.request.method == "POST" and r.url.endswith("/rep/reception-days/new/")
-    ) as response_info:
-        page.get_by_role("main").get_by_role("button", name=zh("Save"), exact=True).click()
-    assert response_info.value.status == 302, page.locator(".errorlist").all_inner_texts()
+    # 1. Sign in: the representative lands on their desk, with its two reception-day acts.
+    sign_in(page, live_server, "rep")
     page.wait_for_url(f"{live_server.url}/rep/")
-    expect(page.locator(".messages")).to_have_text(
-        zh("Reception day of %(date)s recorded.") % {"date": today.isoformat()}
-    )
-    day = ReceptionDay.objects.get(site=site, date=today)
-    assert day.visitors == VISITORS and day.notes == NOTES
-    assert list(day.representatives.all()) == [representative]
-
-    # 3. The site's public page, found in the directory: the recent reception day, 12 came.
-    page.get_by_role("navigation", name=zh("Main")).get_by_role(
-        "link", name=zh("Liaison sites"), exact=True
+    page.get_by_role("main").get_by_role(
+        "link", name=zh("Schedule a reception day"), exact=True
     ).click()
-    page.wait_for_url(f"{live_server.url}/stations/")
-    page.locator("form[role=search] input[name=q]").fill("向阳北")
-    page.locator("form[role=search] button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/stations/\?q="))
-    page.locator(".site-card a", has_text=site.name).click()
-    page.wait_for_url(f"{live_server.url}{site.get_absolute_url()}")
-    expect(page.get_by_role("heading", level=1)).to_have_text(site.name)
+    page.wait_for_url(re.compile(r"/rep/reception-days/new/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(zh("Schedule a reception day"))
+    expect(page.get_by_role("main")).to_contain_text(site.name)
+    expect(page.get_by_label(representative.name, exact=True)).to_be_checked()
+    expect(page.get_by_label("李红梅", exact=True)).not_to_be_checked()
+    expect(page.get_by_text("王外站")).to_have_count(0)
+    page.locator("#id_schedule-date").fill(coming.isoformat())
+    page.locator("#id_schedule-starts_at").fill("09:30")
+    page.locator("#id_schedule-ends_at").fill("11:30")
+    page.get_by_label("李红梅", exact=True).check()
+    check_layout(page, "24-reception-day-schedule", report)
+    check_tap_targets(page, ["#id_schedule-date", "label.choice", "main button"])
+    shoot(page, artifacts_dir, "24-reception-day-schedule.png")
+    page.get_by_role("main").get_by_role("button", name=zh("Schedule"), exact=True).click()
+    page.wait_for_url(f"{live_server.url}/rep/")
+    day = ReceptionDay.objects.get(site=site)
+    assert day.date == coming and not day.is_recorded
+
+    # 2. A resident opens the site's page: the coming day, its hours and who receives.
+    resident = phone.new_page()
+    resident.goto(f"{live_server.url}{site.get_absolute_url()}")
+    upcoming = resident.locator(".scheduled-days li").first
+    expect(upcoming).to_contain_text(f"{coming.month}月{coming.day}日")
+    expect(upcoming).to_contain_text("09:30–11:30")
+    expect(upcoming).to_contain_text(representative.name)
+    expect(upcoming).to_contain_text("李红梅")
+    check_layout(resident, "25-site-with-coming-reception-day", report)
+    upcoming.scroll_into_view_if_needed()
+    shoot(resident, artifacts_dir, "25-site-with-coming-reception-day.png")
+
+    # 3. The day comes (moved to today here): the desk offers to record it; recorded, the log
+    #    form opens set to that day.
+    ReceptionDay.objects.filter(pk=day.pk).update(date=today)
+    page.goto(f"{live_server.url}/rep/")
+    page.get_by_role("link", name=zh("Record how it went"), exact=True).click()
+    page.wait_for_url(re.compile(r"/rep/reception-days/record/\?day="))
+    expect(page.get_by_label(representative.name, exact=True)).to_be_checked()
+    page.locator("#id_record-visitors").fill(str(VISITORS))
+    page.locator("#id_record-notes").fill(NOTES)
+    shoot(page, artifacts_dir, "26-reception-day-record.png")
+    page.get_by_role("main").get_by_role("button", name=zh("Save"), exact=True).click()
+    page.wait_for_url(re.compile(r"/rep/log/\?reception_day="))
+    expect(page.locator(f"input[name=channel][value={Channel.RECEPTION_DAY}]")).to_be_checked()
+    day.refresh_from_db()
+    assert day.is_recorded and day.visitors == VISITORS and day.notes == NOTES
+
+    # 4. The site's page: a recent reception day now, with its visitors.
+    resident.goto(f"{live_server.url}{site.get_absolute_url()}")
     with translation.override("zh-hans"):
         recent = gettext("Recent reception days:")
         visitors = ngettext(" (%(counter)s visitor)", " (%(counter)s visitors)", VISITORS) % {
             "counter": VISITORS
         }
-    recent_line = page.locator("main .meta", has_text=recent)
-    expect(recent_line).to_have_count(1)
-    expect(recent_line).to_contain_text(f"{today.year}年{today.month}月{today.day}日")
+    recent_line = resident.locator("main .meta", has_text=recent)
     expect(recent_line).to_contain_text(visitors)
-    assert str(VISITORS) in visitors
-    check_layout(page, "25-site-with-reception-day", report)
-    recent_line.scroll_into_view_if_needed()
-    shoot(page, artifacts_dir, "25-site-with-reception-day.png")
-
     write_report(artifacts_dir, "reception-day-report.json", report)
     assert not problems, problems
 
