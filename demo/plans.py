@@ -60,6 +60,8 @@ from routing.workdays import add_working_days, deadlines_for
 
 HISTORY_USERNAME = "demo_history"
 SPAN_DAYS = 365
+# The share of cases from the communities where the demo accounts work (``Network.focus``).
+FOCUS_SHARE = 0.1
 S = CaseStatus
 
 # Final states and how often they occur, by the route they need (None: any route).
@@ -155,6 +157,9 @@ class Network:
     unit_account: dict
     rep_user: dict
     station_user: dict
+    # The communities where the demo's representative and station staff work: a share of the
+    # cases comes from there, so that their desks have something on them.
+    focus: list
 
     @classmethod
     def load(cls) -> Network:
@@ -195,6 +200,14 @@ class Network:
             return min((u for u in units.values() if u.kind == kind), key=lambda u: u.pk)
 
         committee, supervisor, unit_account, station_user = _accounts()
+        rep_user = {r.pk: r.user_id for r in reps.values() if r.user_id}
+        focus_sites = set(station_user) | {
+            site for site, site_reps in reps_of_site.items() for r in site_reps if r.pk in rep_user
+        }
+        focus = sorted(
+            (areas[site_by_id[s].area_id] for s in focus_sites if s in site_by_id),
+            key=lambda a: a.path,
+        )
         return cls(
             communities=communities,
             streets={a.pk: a for a in areas.values() if a.tier == 3},
@@ -213,7 +226,8 @@ class Network:
             committee=committee,
             supervisor=supervisor,
             unit_account=unit_account,
-            rep_user={r.pk: r.user_id for r in reps.values() if r.user_id},
+            rep_user=rep_user,
+            focus=[a for a in focus if a.tier == 4 and a.street_id],
             station_user=station_user,
         )
 
@@ -392,6 +406,13 @@ class Planner:
         text = rng.choice(OPENERS) + template + rng.choice(CLOSERS)
         return text.format(**slots), request_type
 
+    def _representative(self, reps: list) -> Representative:
+        """One of a site's representatives; the one with an account more often than not."""
+        signed_up = [r for r in reps if r.pk in self.net.rep_user]
+        if signed_up and self.rng.random() < 0.6:
+            return self.rng.choice(signed_up)
+        return self.rng.choice(reps)
+
     def _source(self, community: Area) -> dict:
         """The channel and the code, site or representative behind it."""
         rng, net = self.rng, self.net
@@ -409,7 +430,7 @@ class Planner:
             "collected_on": False,
         }
         if reps and roll < 0.25:
-            rep = rng.choice(reps)
+            rep = self._representative(reps)
             if rep.pk in net.code_of_rep:
                 source.update(
                     channel=Channel.REPRESENTATIVE_QR,
@@ -418,7 +439,7 @@ class Planner:
                 )
                 return source
         if reps and roll < 0.33:
-            rep = rng.choice(reps)
+            rep = self._representative(reps)
             source.update(
                 channel=Channel.RECEPTION_DAY,
                 site=site,
@@ -429,7 +450,7 @@ class Planner:
             )
             return source
         if reps and roll < 0.38:
-            rep = rng.choice(reps)
+            rep = self._representative(reps)
             source.update(
                 channel=Channel.ON_DUTY,
                 representative=rep,
@@ -484,7 +505,8 @@ class Planner:
             slug = like.suggestion.get("category") or "estate-property"
             slug = slug if slug in self.by_slug else "estate-property"
         else:
-            community = rng.choice(net.communities)
+            focused = net.focus and rng.random() < FOCUS_SHARE
+            community = rng.choice(net.focus if focused else net.communities)
             if outcome == "not_accepted":
                 slug = "litigation-petition"
             else:

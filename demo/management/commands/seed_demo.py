@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from demo.cases import BATCH_SIZE, PATTERNS, SERVICES_LIMIT, demo_cases_add
 from demo.keys import demo_case_count
 from demo.network import DEMO_PASSWORD, network_seed
+from demo.roles import demo_roles_fill
 from reports.rollup import rollup_refresh
 
 
@@ -61,9 +62,11 @@ class Command(BaseCommand):
             wanted = max(options["cases_at_least"] - demo_case_count(), 0)
             if not wanted:
                 self.stdout.write(f"  demo cases: {options['cases_at_least']} already there")
-                return
         if wanted:
             self._seed_cases(wanted, options)
+        if demo_case_count():
+            for line in demo_roles_fill():
+                self.stdout.write(f"  demo desks: {line}")
 
     def _seed_cases(self, n: int, options) -> None:
         through_services = True if options["through_services"] else None
