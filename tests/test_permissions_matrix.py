@@ -26,7 +26,13 @@ from routing.models import Route
 from routing.services.extension import extension_request_create
 from routing.services.supervision import milestone_add
 from routing.services.workflow import case_accept
-from tests.factories import AreaFactory, HandlingUnitFactory, RepresentativeFactory, make_official
+from tests.factories import (
+    AreaFactory,
+    HandlingUnitFactory,
+    RepresentativeFactory,
+    SiteFactory,
+    make_official,
+)
 from tests.routing.helpers import PHONE, SUGGESTION, TEXT, estate, open_case
 
 pytestmark = pytest.mark.django_db
@@ -166,6 +172,8 @@ PAGES = [
     # representatives: reception days, the account and two-factor setup.
     Page("representatives:reception-day-new", audience="representatives"),
     Page("representatives:reception-day-new", "POST", audience="representatives"),
+    Page("representatives:reception-day-record", audience="representatives"),
+    Page("representatives:reception-day-record", "POST", audience="representatives"),
     Page("representatives:account", audience="signed_in"),
     Page("landing", audience="signed_in"),
     Page("representatives:two-factor-setup", audience="signed_in"),
@@ -293,6 +301,8 @@ def world(
     other_rep_user = make_official(Role.REPRESENTATIVE, username="rep-other", area=areas[3])
     other_rep.user = other_rep_user
     other_rep.save(update_fields=["user"])
+    # Their own liaison point elsewhere: their reception-day forms are for it.
+    other_rep.sites.add(SiteFactory(area=other_street, name="昆仑路联络点"))
     users = {
         "committee_city": committee_staff,
         "committee_street": make_official(

@@ -152,5 +152,5 @@ def test_the_case_page_shows_what_the_resident_wrote_before_the_triage_form(clie
     client.force_login(clerk)
     html = client.get(f"/work/cases/{second.pk}/").text
     words = html.index("暖气不热，家里只有十五度。")
-    assert words < html.index('action="/work/cases/%d/triage/"' % second.pk)
+    assert words < html.index(f'action="/work/cases/{second.pk}/triage/"')
     assert words < html.index('id="suggestion-h"')
