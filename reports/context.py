@@ -20,6 +20,24 @@ VOLUME_CHARTS = (
 )
 
 
+MINUS = "\u2212"  # −, the minus sign, not a hyphen
+
+
+def signed(change: float | None) -> str | None:
+    """A change in per cent as the pages, the briefing and its PDF write it: with its sign and
+    one decimal (``+121.2``, ``−5.0``, ``0.0``); the templates add the ``%``. None stays None
+    (nothing to compare with: "—")."""
+    if change is None:
+        return None
+    if round(change, 1) == 0:
+        return "0.0"
+    return f"{'+' if change > 0 else MINUS}{abs(change):.1f}"
+
+
+def changes(volume: dict) -> dict:
+    return {"previous": signed(volume["change_previous"]), "year": signed(volume["change_year"])}
+
+
 class Chart(NamedTuple):
     key: str
     title: str
@@ -60,6 +78,7 @@ COVERAGE = (
 def dashboard_context(figures: dict) -> dict:
     return {
         "figures": figures,
+        "changes": changes(figures["volume"]),
         "charts": volume_charts(figures["volume"]),
         "overdue_chart": overdue_chart(figures["units"]),
         "coverage": [(key, title, figures["coverage"][key]) for key, title in COVERAGE],
@@ -73,6 +92,8 @@ def briefing_context(version, *, printing: bool = False) -> dict:
     return {
         "version": version,
         "f": f,
+        "changes": changes(f["volume"]),
+        "hot_topics": [{**t, "change": signed(t["change"])} for t in f["hot_topics"]],
         "charts": charts,
         "overdue_chart": overdue_chart(f["units"]),
         "hot_chart": hot_topics_chart(f["hot_topics"]),

@@ -17,8 +17,10 @@ class CompileForm(forms.Form):
     def __init__(self, data=None, *, scope: Area):
         super().__init__(data)
         quarters = recent_quarters(timezone.localdate())
-        # The quarter that ended first: that is what a briefing reports.
-        self.fields["period"].widget.choices = quarter_choices(quarters[1:] + quarters[:1], data)
+        # Newest first, as everywhere; the quarter that ended is chosen: that is what a
+        # briefing reports.
+        self.fields["period"].widget.choices = quarter_choices(quarters, data)
+        self.fields["period"].initial = quarters[1].key
         self.fields["area"].queryset = Area.objects.filter(
             path__startswith=scope.path, level__in=[AreaLevel.CITY, AreaLevel.DISTRICT]
         ).order_by("path")
@@ -29,6 +31,35 @@ class CompileForm(forms.Form):
 
 
 class BriefingTextForm(forms.ModelForm):
+    """The draft's text. Its second button issues it: what is typed is saved with the issue,
+    after the reader ticks ``confirm``; a correction of the current version says why."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Why is the current version corrected?"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    confirm = forms.BooleanField(
+        label=gettext_lazy("I have read it; issue it to the leaders"),
+        required=False,
+    )
+
+    def __init__(self, *args, issuing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.issuing = issuing
+
+    def clean_confirm(self):
+        confirmed = self.cleaned_data["confirm"]
+        if self.issuing and not confirmed:
+            raise forms.ValidationError(
+                gettext_lazy("Tick this box to confirm you have read the briefing.")
+            )
+        return confirmed
+
+    def texts(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
     class Meta:
         model = Briefing
         fields = ["title", "overview_text", "hot_text", "proposals_text"]

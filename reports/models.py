@@ -26,6 +26,9 @@ class Briefing(models.Model):
     the start of a quarter, or by staff on demand) and the narrative staff write. Issuing
     copies it into a ``BriefingVersion`` that never changes."""
 
+    # The text a briefing cannot be issued without (the figures' sections are never empty).
+    REQUIRED_TO_ISSUE = ("title", "overview_text")
+
     period = models.CharField(_("period"), max_length=30)
     area = models.ForeignKey(
         "representatives.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+"
@@ -55,7 +58,9 @@ class Briefing(models.Model):
 
 class BriefingVersion(models.Model):
     """An issued briefing: figures and text as they were when issued (later changes to the
-    cases or the draft do not alter it). Re-issuing makes the next number."""
+    cases or the draft do not alter it). Re-issuing makes the next number: a corrected
+    version that supersedes the current one, with the reason; the old one stays readable,
+    marked superseded (by which version, when, why)."""
 
     briefing = models.ForeignKey(Briefing, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveSmallIntegerField(_("version"))
@@ -68,6 +73,16 @@ class BriefingVersion(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    superseded_by = models.OneToOneField(
+        "self",
+        verbose_name=_("superseded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supersedes",
+    )
+    superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
+    superseded_reason = models.TextField(_("why it was corrected"), max_length=2000, blank=True)
 
     class Meta:
         verbose_name = _("issued briefing")
@@ -79,6 +94,10 @@ class BriefingVersion(models.Model):
 
     def __str__(self):
         return f"{self.title} v{self.number}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None
 
 
 class Instruction(models.Model):

@@ -35,7 +35,9 @@ def briefing_list(scope: Area, *, staff: bool) -> QuerySet[Briefing]:
         .prefetch_related(
             Prefetch(
                 "versions",
-                queryset=BriefingVersion.objects.only("briefing_id", "number", "issued_at"),
+                queryset=BriefingVersion.objects.only(
+                    "briefing_id", "number", "issued_at", "superseded_at"
+                ).order_by("-number"),
             )
         )
         .order_by("-period", "area__path")
@@ -46,7 +48,20 @@ def briefing_list(scope: Area, *, staff: bool) -> QuerySet[Briefing]:
 
 
 def versions_of(briefing: Briefing) -> QuerySet[BriefingVersion]:
-    return BriefingVersion.objects.select_related("briefing__area").filter(briefing=briefing)
+    """With the version that superseded it and the one it corrects (one query)."""
+    return BriefingVersion.objects.select_related(
+        "briefing__area", "superseded_by", "supersedes"
+    ).filter(briefing=briefing)
+
+
+def current_version(briefing: Briefing) -> BriefingVersion | None:
+    """The version leaders should read: the newest, unless none was issued."""
+    return (
+        BriefingVersion.objects.filter(briefing=briefing, superseded_at__isnull=True)
+        .only("briefing_id", "number", "issued_at")
+        .order_by("-number")
+        .first()
+    )
 
 
 def instructions_visible(scope: Area) -> QuerySet[Instruction]:

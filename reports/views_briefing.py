@@ -109,34 +109,35 @@ def briefing_compile_view(request):
     return redirect("reports:briefing-draft", briefing.pk)
 
 
+def _draft_page(request, briefing, form, *, status=200):
+    versions = list(briefing.versions.order_by("-number"))
+    context = briefing_context(DraftVersion(briefing))
+    context.update(
+        form=form,
+        briefing=briefing,
+        versions=versions,
+        current=next((v for v in versions if v.is_current), None),
+        cluster_actions=True,  # staff turn a recurring issue into a suggestion from here
+    )
+    return render(request, "reports/briefing_draft.html", context, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def briefing_draft(request, pk: int):
     briefing = _briefing(request, pk, staff=True)
     form = BriefingTextForm(request.POST or None, instance=briefing)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                briefing_edit(
-                    briefing_id=briefing.pk,
-                    actor=request.user,
-                    **{name: form.cleaned_data[name] for name in form.fields},
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("The draft was saved."))
-                return redirect("reports:briefing-draft", briefing.pk)
-        status = 400
-    context = briefing_context(DraftVersion(briefing))
-    context.update(
-        form=form,
-        briefing=briefing,
-        versions=briefing.versions.order_by("-number"),
-        cluster_actions=True,  # staff turn a recurring issue into a suggestion from here
-    )
-    return render(request, "reports/briefing_draft.html", context, status=status)
+    if request.method == "GET":
+        return _draft_page(request, briefing, form)
+    if form.is_valid():
+        try:
+            briefing_edit(briefing_id=briefing.pk, actor=request.user, **form.texts())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The draft was saved."))
+            return redirect("reports:briefing-draft", briefing.pk)
+    return _draft_page(request, briefing, form, status=400)
 
 
 @require_POST
@@ -151,13 +152,29 @@ def briefing_recompile(request, pk: int):
 @require_POST
 @login_required
 def briefing_issue_view(request, pk: int):
+    """The draft form's second button: save what is typed and issue it, once confirmed. A
+    refusal sends the form back (400) with what was typed and the message by its field."""
     briefing = _briefing(request, pk, staff=True)
-    version = briefing_issue(briefing_id=briefing.pk, actor=request.user)
-    messages.success(
-        request,
-        _("Version %(number)s was issued; it no longer changes.") % {"number": version.number},
-    )
-    return redirect("reports:briefing-version", briefing.pk, version.number)
+    form = BriefingTextForm(request.POST, instance=briefing, issuing=True)
+    if form.is_valid():
+        try:
+            version = briefing_issue(
+                briefing_id=briefing.pk,
+                actor=request.user,
+                texts=form.texts(),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("Version %(number)s was issued; it no longer changes.")
+                % {"number": version.number},
+            )
+            return redirect("reports:briefing-version", briefing.pk, version.number)
+    briefing.refresh_from_db()  # the preview shows what is saved, the form what was typed
+    return _draft_page(request, briefing, form, status=400)
 
 
 @require_GET
@@ -172,6 +189,7 @@ def _version_page(request, version, *, instruction_form=None, status=200):
     context = briefing_context(version)
     context.update(
         briefing=version.briefing,
+        current=version if version.is_current else selectors.current_version(version.briefing),
         staff=staff,
         leader=request.user.official.role == Role.LEADER,
         instruction_form=instruction_form or InstructionForm(items=_instruction_items(version)),

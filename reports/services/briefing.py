@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from common.crypto import redact_numbers
 from feedback.models import Submission
+from reports.context import signed
 from reports.dashboard import dashboard_figures
 from reports.models import Briefing, BriefingVersion, Instruction
 from reports.periods import Period
@@ -191,6 +192,9 @@ def _overview(figures: dict) -> str:
     def pct(value):
         return "—" if value is None else f"{value}%"
 
+    def change(value):
+        return "—" if value is None else f"{signed(value)}%"
+
     with translation.override(settings.LANGUAGE_CODE):
         return _(
             "In %(period)s, %(total)s opinions were received (%(prev)s on the previous "
@@ -200,8 +204,8 @@ def _overview(figures: dict) -> str:
         ) % {
             "period": figures["period"]["label"],
             "total": v["total"],
-            "prev": pct(v["change_previous"]),
-            "year": pct(v["change_year"]),
+            "prev": change(v["change_previous"]),
+            "year": change(v["change_year"]),
             "opened": h["opened"],
             "response": pct(h["response_rate"]),
             "resolution": pct(h["resolution_rate"]),
@@ -237,27 +241,67 @@ def briefing_compile(*, period: Period, area, actor=None, at: datetime | None = 
     return briefing
 
 
+EDITABLE = ("title", "overview_text", "hot_text", "proposals_text")
+
+
+def _apply_texts(briefing: Briefing, texts: dict) -> None:
+    if set(texts) - set(EDITABLE):
+        raise ValueError(f"not editable: {sorted(set(texts) - set(EDITABLE))}")
+    for name, value in texts.items():
+        setattr(briefing, name, value.strip())
+    if not briefing.title:
+        raise ValidationError({"title": _("A briefing needs a title.")})
+
+
 def briefing_edit(*, briefing_id: int, actor, **texts) -> Briefing:
     """Staff edit the narrative of a draft (overview, hot issues, proposals, title)."""
-    allowed = {"title", "overview_text", "hot_text", "proposals_text"}
-    if set(texts) - allowed:
-        raise ValueError(f"not editable: {sorted(set(texts) - allowed)}")
     with transaction.atomic():
         briefing = Briefing.objects.select_for_update().get(pk=briefing_id)
-        for name, value in texts.items():
-            setattr(briefing, name, value.strip())
-        if not briefing.title:
-            raise ValidationError({"title": _("A briefing needs a title.")})
+        _apply_texts(briefing, texts)
         briefing.save(update_fields=[*texts, "updated_at"])
     return briefing
 
 
-def briefing_issue(*, briefing_id: int, actor) -> BriefingVersion:
+def briefing_issue(
+    *, briefing_id: int, actor, texts: dict | None = None, reason: str = ""
+) -> BriefingVersion:
     """Freeze the draft as the next issued version: its figures and text are copied, so later
-    changes to cases or to the draft never alter what was issued."""
+    changes to cases or to the draft never alter what was issued.
+
+    ``texts`` are what the edit form holds: saved with the issue, in one transaction, so
+    what staff typed is what is issued. A required section left empty refuses the whole
+    (nothing saved). When a version is current, the new one is a correction that
+    supersedes it: ``reason`` (why) is required, and the old one records by which version,
+    when and why; it stays readable."""
+    reason = (reason or "").strip()
     with transaction.atomic():
         briefing = Briefing.objects.select_for_update().get(pk=briefing_id)
+        errors = {}
+        try:
+            _apply_texts(briefing, texts or {})
+        except ValidationError as exc:
+            errors.update(exc.error_dict)
+        for name in Briefing.REQUIRED_TO_ISSUE:
+            if name not in errors and not getattr(briefing, name).strip():
+                errors[name] = [ValidationError(_("Write this section before issuing."))]
+        current = (
+            briefing.versions.select_for_update()
+            .filter(superseded_at__isnull=True)
+            .order_by("-number")
+            .first()
+        )
+        if current is not None and not reason:
+            errors["reason"] = [
+                ValidationError(
+                    _("Say why version %(number)s is corrected.") % {"number": current.number}
+                )
+            ]
+        if errors:
+            raise ValidationError(errors)
+        if texts:
+            briefing.save(update_fields=[*texts, "updated_at"])
         last = briefing.versions.aggregate(last=Max("number"))["last"] or 0
+        now = timezone.now()
         version = BriefingVersion.objects.create(
             briefing=briefing,
             number=last + 1,
@@ -266,10 +310,26 @@ def briefing_issue(*, briefing_id: int, actor) -> BriefingVersion:
             overview_text=briefing.overview_text,
             hot_text=briefing.hot_text,
             proposals_text=briefing.proposals_text,
-            issued_at=timezone.now(),
+            issued_at=now,
             issued_by=actor,
         )
-    logger.info("briefing %s issued as version %s", briefing.pk, version.number)
+        if current is not None:
+            current.superseded_by = version
+            current.superseded_at = now
+            current.superseded_reason = reason
+            current.save(update_fields=["superseded_by", "superseded_at", "superseded_reason"])
+    if current is not None:
+        logger.info(
+            "briefing %s issued as version %s by user %s, superseding version %s",
+            briefing.pk,
+            version.number,
+            actor.pk,
+            current.number,
+        )
+    else:
+        logger.info(
+            "briefing %s issued as version %s by user %s", briefing.pk, version.number, actor.pk
+        )
     return version
 
 

@@ -101,9 +101,13 @@ def test_issuing_freezes_a_version_and_reissuing_makes_the_next(quarter, areas, 
     briefing.refresh_from_db()
     assert briefing.overview_text == "改写后的概述。"  # a recompile keeps what staff wrote
     assert briefing.figures["handling"]["closed"] == 6
-    second = briefing_issue(briefing_id=briefing.pk, actor=committee_staff)
+    # Re-issuing is a correction of the current version: it says why.
+    second = briefing_issue(
+        briefing_id=briefing.pk, actor=committee_staff, reason="D已办结，数字更新。"
+    )
     first.refresh_from_db()
     assert second.number == 2 and second.figures["handling"]["closed"] == 6
+    assert (first.superseded_by, first.superseded_reason) == (second, "D已办结，数字更新。")
     assert first.figures["handling"]["closed"] == 5  # version 1 is as it was issued
     assert (
         first.overview_text.startswith("2026年第3季度") and second.overview_text == "改写后的概述。"
@@ -135,7 +139,12 @@ def test_staff_compile_edit_and_issue_through_the_pages(client, committee_staff,
         },
     )
     assert ok.status_code == 302
-    issued = client.post(f"/reports/briefings/{briefing.pk}/issue/", follow=True)
+    # Issuing is the form's second button: what is typed goes with it, once confirmed.
+    issued = client.post(
+        f"/reports/briefings/{briefing.pk}/issue/",
+        {"title": "三季度专报", "overview_text": "本季度概述", "confirm": "on"},
+        follow=True,
+    )
     assert (
         issued.status_code == 200 and "第1版已印发" in issued.text and "本季度概述" in issued.text
     )
