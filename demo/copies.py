@@ -11,7 +11,8 @@ fails when a model that belongs to a case is added and not listed).
 
 How far a copy may move keeps what its deadlines say: a closed case anywhere in the last
 twelve months; an open case only as far back as its next deadline allows (an open case that
-is not overdue stays not overdue), an overdue one anywhere; a case without deadlines yet (new,
+is not overdue stays not overdue) and only as far forward as its passed deadlines allow (an
+overdue one stays overdue); a case without deadlines yet (new,
 under review) not at all.
 """
 
@@ -117,8 +118,10 @@ def patterns_load(case_ids: list[int], *, now: datetime) -> list[Pattern]:
             + [e.created_at for e in group["rows"][CaseEvent]]
         )
         back = max((earliest - start) // WEEK, 0)
+        forward = max((now - latest) // WEEK, 0)
         if survivor.status in OPEN_STATUSES:
             back = min(back, _weeks_before_deadline(survivor, now))
+            forward = min(forward, _weeks_after_deadline(survivor, now))
         patterns.append(
             Pattern(
                 cases=group["cases"],
@@ -127,7 +130,7 @@ def patterns_load(case_ids: list[int], *, now: datetime) -> list[Pattern]:
                 earliest=earliest,
                 latest=latest,
                 back=back,
-                forward=max((now - latest) // WEEK, 0),
+                forward=forward,
             )
         )
     return patterns
@@ -143,6 +146,16 @@ def _weeks_before_deadline(case: Case, now: datetime) -> int:
     if not upcoming:
         return SPAN_DAYS // 7  # overdue already: it stays overdue
     return (min(upcoming) - now) // WEEK
+
+
+def _weeks_after_deadline(case: Case, now: datetime) -> int:
+    """How far an open case may move forward: a deadline that has passed stays passed (an
+    overdue case stays overdue)."""
+    deadlines = [case.resolve_by] + ([case.acknowledge_by] if not case.acknowledged_at else [])
+    passed = [d for d in deadlines if d is not None and d <= now]
+    if not passed:
+        return SPAN_DAYS // 7
+    return (now - max(passed)) // WEEK
 
 
 class TrackingCodes:

@@ -6,6 +6,7 @@ committee has followed up. Idempotent: what is there already is left alone."""
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from demo.plans import TO_DEPARTMENT
 from reports.models import BriefingVersion, Instruction
 from reports.periods import Period
 from reports.services.briefing import (
@@ -15,7 +16,7 @@ from reports.services.briefing import (
     instruction_follow_up,
 )
 from representatives.models import Area
-from routing.models import Case, CaseStatus, HandlingUnit, Route, UnitKind
+from routing.models import Case, CaseStatus, HandlingUnit, UnitKind
 from routing.services.workflow import case_review_approve
 
 
@@ -32,7 +33,8 @@ def demo_roles_fill() -> list[str]:
     office = HandlingUnit.objects.filter(kind=UnitKind.CITY_GOVERNMENT_OFFICE).first()
     held = Case.objects.filter(unit=office, status=CaseStatus.DISPATCHED).exists()
     waiting = (
-        Case.objects.filter(route=Route.TRANSFER, status=CaseStatus.UNDER_REVIEW)
+        # A route that goes on to a department after review passes the government office.
+        Case.objects.filter(route=TO_DEPARTMENT, status=CaseStatus.UNDER_REVIEW)
         .order_by("created_at")
         .first()
     )
