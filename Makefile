@@ -11,7 +11,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install install-dev system-deps messages run test test-faults lint format
+.PHONY: help install install-dev system-deps messages run test test-faults lint lock format
 
 help:
 	@echo "make run    - install, migrate, load demo data, serve on http://$(HOST):$(PORT) with the sweeps"
@@ -67,6 +67,12 @@ lint: install-dev
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
 	$(MANAGE) makemigrations --check --dry-run -v0
+
+# After changing pyproject.toml's dependencies: both lock files again, with hashes.
+lock: install-dev
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --generate-hashes -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes -o requirements-dev.lock
 
 format: install-dev
 	$(BIN)/ruff format .
