@@ -18,8 +18,6 @@ from tests.factories import (
     make_official,
 )
 
-PASSWORD = "correct-horse-battery"
-
 
 def pytest_collection_modifyitems(config, items):
     if settings.REDIS_URL:

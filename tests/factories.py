@@ -14,6 +14,9 @@ from representatives.models import (
 )
 from routing.models import HandlingUnit
 
+# Every test user's password (the sign-in pages are tested with it).
+PASSWORD = "correct-horse-battery"
+
 
 class AreaFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -89,7 +92,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("username",)
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.django.Password("correct-horse-battery")
+    password = factory.django.Password(PASSWORD)
 
 
 def make_official(role, *, username=None, area=None, site=None, unit=None, **user_kwargs):

@@ -37,7 +37,7 @@ from tests.factories import (
     RepresentativeFactory,
     SiteFactory,
 )
-from tests.feedback.conftest import form_data
+from tests.feedback.helpers import form_data
 from tests.routing.helpers import estate, open_case, triage
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_suggestion")]

@@ -155,7 +155,7 @@ def sign_in(page, live_server, username):
     """The real sign-in page, filled by its Chinese labels; lands on the role's own work
     (``/start/`` sends each role there)."""
     from representatives.forms import SignInForm
-    from tests.conftest import PASSWORD
+    from tests.factories import PASSWORD
 
     with translation.override("zh-hans"):
         fields = SignInForm().fields

@@ -26,18 +26,24 @@ from tests.browser.helpers import (
     zh,
 )
 from tests.factories import make_official
-from tests.reports.conftest import quarter  # noqa: F401 - the hand-made quarter of cases
+from tests.reports.helpers import quarter_cases
 
 
 def _sign_in(page, live_server, username):
     """The real sign-in form; where it lands is another page's business."""
-    from tests.conftest import PASSWORD
+    from tests.factories import PASSWORD
 
     page.goto(f"{live_server.url}/accounts/login/")
     page.locator("input[name=username]").fill(username)
     page.locator("input[name=password]").fill(PASSWORD)
     page.locator("main button[type=submit]").first.click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+@pytest.fixture
+def quarter(areas, site, categories):
+    """The hand-made quarter of cases of the reports' tests (tests/reports/helpers.py)."""
+    return quarter_cases(areas)
 
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

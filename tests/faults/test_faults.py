@@ -20,8 +20,8 @@ from feedback.models import Submission
 from notifications.models import Notification
 from routing.models import Case, CaseEvent, DeadlineAction
 from routing.services.workflow import case_accept
-from tests.faults.conftest import Web
-from tests.feedback.conftest import form_data
+from tests.faults.helpers import Web
+from tests.feedback.helpers import form_data
 from tests.processes import (
     PrivateRedis,
     process_env,

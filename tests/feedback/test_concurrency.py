@@ -8,7 +8,7 @@ from django.test import Client
 
 from feedback.models import Submission
 from routing.models import Case
-from tests.feedback.conftest import form_data
+from tests.feedback.helpers import form_data
 
 
 @pytest.mark.django_db(transaction=True)

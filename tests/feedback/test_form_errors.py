@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.feedback.conftest import form_data
+from tests.feedback.helpers import form_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_suggestion")]
 

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from feedback.models import Channel, PendingPhoto, Submission
 from representatives.services.qr import qr_placement_create
 from routing.models import Case, CaseEvent, CaseStatus
-from tests.feedback.conftest import form_data, jpeg_with_gps
+from tests.feedback.helpers import form_data, jpeg_with_gps
 
 pytestmark = pytest.mark.django_db
 

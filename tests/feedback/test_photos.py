@@ -9,7 +9,7 @@ from PIL import Image
 
 from feedback.models import Submission
 from feedback.photos import clean_photo
-from tests.feedback.conftest import form_data, jpeg_with_gps
+from tests.feedback.helpers import form_data, jpeg_with_gps
 
 pytestmark = pytest.mark.django_db
 

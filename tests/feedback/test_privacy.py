@@ -10,7 +10,7 @@ from django.db import connection
 from common import crypto
 from feedback.models import Submission
 from notifications.models import Notification
-from tests.feedback.conftest import form_data
+from tests.feedback.helpers import form_data
 
 pytestmark = pytest.mark.django_db
 

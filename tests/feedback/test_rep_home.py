@@ -4,7 +4,7 @@ sites, a link to their own QR code and poster; after sign-in every role lands on
 import pytest
 
 from feedback.models import Submission
-from tests.feedback.conftest import form_data
+from tests.feedback.helpers import form_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_suggestion")]
 

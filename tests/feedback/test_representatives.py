@@ -7,7 +7,7 @@ import pytest
 from feedback.models import Channel, Submission
 from representatives.models import ReceptionDay, Role
 from tests.factories import RepresentativeFactory, SiteFactory, make_official
-from tests.feedback.conftest import form_data
+from tests.feedback.helpers import form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from feedback.models import PendingPhoto, Submission
 from feedback.photos import clean_photo
 from feedback.services.housekeeping import pending_photos_purge
 from feedback.tasks import open_pending_cases_task
-from tests.feedback.conftest import form_data, jpeg_with_gps
+from tests.feedback.helpers import form_data, jpeg_with_gps
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from feedback.photos import clean_photo
 from liaison import urls as site_urls
 from routing.models import CaseAttachment, CaseEvent, Route
 from routing.services.workflow import case_accept, case_respond, case_verify_publish
-from tests.feedback.conftest import form_data
+from tests.feedback.helpers import form_data
 from tests.routing.helpers import triage
 
 pytestmark = [

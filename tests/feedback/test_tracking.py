@@ -8,7 +8,7 @@ from feedback.models import Rating, Submission
 from feedback.services.submit import new_tracking_code
 from routing.models import CaseEvent, CaseStatus
 from routing.services.transition import case_reply, case_transition
-from tests.feedback.conftest import form_data
+from tests.feedback.helpers import form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -55,7 +55,7 @@ def test_worker_opens_the_case_after_intake(celery_worker_process, site, client)
     from representatives.services.qr import qr_code_create
     from representatives.services.reference import LoadReport
     from routing.services.reference import categories_load
-    from tests.feedback.conftest import form_data
+    from tests.feedback.helpers import form_data
 
     categories_load(LoadReport())
     code = qr_code_create(site=site)

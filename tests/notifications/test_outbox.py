@@ -8,7 +8,7 @@ from django.utils import timezone
 from notifications import delivery as notify
 from notifications.delivery import notification_deliver, notification_ids_to_resend
 from notifications.models import Notification
-from tests.feedback.conftest import form_data
+from tests.feedback.helpers import form_data
 
 pytestmark = pytest.mark.django_db
 

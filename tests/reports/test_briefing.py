@@ -23,7 +23,7 @@ from reports.tasks import compile_quarterly_briefing_task
 from representatives.models import Role
 from routing.models import Case, CaseEvent
 from tests.factories import make_official
-from tests.reports.conftest import at, made
+from tests.reports.helpers import at, made
 
 pytestmark = pytest.mark.django_db
 

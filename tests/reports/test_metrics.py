@@ -7,7 +7,7 @@ from feedback.models import Submission
 from reports import metrics
 from reports.dashboard import dashboard_figures
 from reports.periods import Period
-from tests.reports.conftest import at, made
+from tests.reports.helpers import at, made
 
 pytestmark = pytest.mark.django_db
 

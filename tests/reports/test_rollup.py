@@ -16,7 +16,7 @@ from reports.periods import Period
 from reports.rollup import refreshed_at, rollup_dashboard, rollup_refresh
 from routing.models import CaseStatus
 from routing.services.transition import case_reply, case_transition
-from tests.reports.conftest import at, made
+from tests.reports.helpers import at, made
 from tests.routing.helpers import open_case
 
 pytestmark = pytest.mark.django_db

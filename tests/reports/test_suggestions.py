@@ -11,7 +11,7 @@ from reports.periods import Period
 from reports.services import suggestions as s
 from routing.models import Case, Category
 from tests.factories import AreaFactory, HandlingUnitFactory, RepresentativeFactory
-from tests.reports.conftest import made
+from tests.reports.helpers import made
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from reports.periods import Period
 from reports.topics import hot_topics
 from representatives.models import Area
 from tests.factories import AreaFactory
-from tests.reports.conftest import at, made
+from tests.reports.helpers import at, made
 
 pytestmark = pytest.mark.django_db
 

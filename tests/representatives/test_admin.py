@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.feedback.conftest import form_data
+from tests.feedback.helpers import form_data
 
 pytestmark = pytest.mark.django_db
 

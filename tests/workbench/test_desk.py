@@ -18,7 +18,7 @@ from routing.models import (
 )
 from routing.services.workflow import case_accept, case_review_approve
 from tests.factories import AreaFactory, HandlingUnitFactory, make_official
-from tests.feedback.conftest import jpeg_with_gps
+from tests.feedback.helpers import jpeg_with_gps
 from tests.routing.helpers import PHONE, TEXT, open_case, triage
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_suggestion")]

@@ -12,7 +12,7 @@ from feedback.services.submit import IntakeSource, submission_create
 from representatives.models import Role
 from routing.models import Case, Route
 from tests.factories import AreaFactory, make_official
-from tests.feedback.conftest import jpeg_with_gps
+from tests.feedback.helpers import jpeg_with_gps
 from tests.routing.helpers import open_case, triage
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_suggestion")]
