@@ -107,10 +107,10 @@ class ReceptionScheduleForm(_ReceptionDayForm):
 
     prefix = "schedule"
     starts_at = forms.TimeField(
-        label=_("From"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Starts at"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
     ends_at = forms.TimeField(
-        label=_("Until"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Ends at"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
     field_order = ["date", "starts_at", "ends_at", "representatives", "notes"]
 

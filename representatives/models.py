@@ -439,8 +439,8 @@ class ReceptionDay(models.Model):
         LiaisonSite, verbose_name=_("site"), on_delete=models.PROTECT, related_name="reception_days"
     )
     date = models.DateField(_("date"))
-    starts_at = models.TimeField(_("from"), null=True, blank=True)
-    ends_at = models.TimeField(_("until"), null=True, blank=True)
+    starts_at = models.TimeField(_("starts at"), null=True, blank=True)
+    ends_at = models.TimeField(_("ends at"), null=True, blank=True)
     representatives = models.ManyToManyField(
         Representative, verbose_name=_("representatives"), blank=True, related_name="+"
     )

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='receptionday',
             name='ends_at',
-            field=models.TimeField(blank=True, null=True, verbose_name='until'),
+            field=models.TimeField(blank=True, null=True, verbose_name='ends at'),
         ),
         migrations.AddField(
             model_name='receptionday',
@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='receptionday',
             name='starts_at',
-            field=models.TimeField(blank=True, null=True, verbose_name='from'),
+            field=models.TimeField(blank=True, null=True, verbose_name='starts at'),
         ),
         migrations.AlterField(
             model_name='receptionday',

@@ -425,7 +425,7 @@ def test_resident_reads_the_reply_and_is_not_satisfied(live_server, settings, ph
 
     # 1. The tracking page shows the reply, who gave it, and asks for a rating.
     page.goto(f"{live_server.url}/track/{submission.tracking_code}/{submission.secret}/")
-    expect(page.locator(".status strong")).to_have_text(zh(CaseStatus.REPLIED.label))
+    expect(page.locator(".status strong")).to_have_text("已答复，待您评价")
     reply = page.locator(f".timeline .event-{CaseEvent.Kind.REPLY}")
     expect(reply).to_have_count(1)
     expect(reply).to_contain_text(UNIT)  # "<unit> replied:", the unit's name and no staff name
@@ -450,7 +450,7 @@ def test_resident_reads_the_reply_and_is_not_satisfied(live_server, settings, ph
     )
     not_satisfied = page.get_by_label(zh("Not satisfied"), exact=True)
     expect(not_satisfied).to_be_checked()
-    expect(page.locator(".status strong")).to_have_text(zh(CaseStatus.REPLIED.label))
+    expect(page.locator(".status strong")).to_have_text("已答复，待您评价")
     check_layout(page, "16b-track-rating-error", report)
     shoot(page, artifacts_dir, "16b-track-rating-error.png")
 
