@@ -51,12 +51,30 @@ def tables(figures: dict) -> dict[str, tuple[str, list[str], list[list]]]:
     }
 
 
+# A text cell starting with one of these is a formula to a spreadsheet (CSV injection): a
+# resident's "=HYPERLINK(…)" must reach the leader as the words it is.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def _csv_cell(value):
+    """A CSV cell: text that a spreadsheet would take for a formula gets the usual leading
+    apostrophe; numbers stay numbers."""
+    if value is None:
+        return ""
+    return "'" + value if _is_formula_like(value) else value
+
+
 def to_csv(headers: list[str], rows: list[list]) -> bytes:
-    """UTF-8 with a byte-order mark, so that Excel on Windows opens the Chinese correctly."""
+    """UTF-8 with a byte-order mark, so that Excel on Windows opens the Chinese correctly;
+    every text cell neutralised (``_csv_cell``)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(headers)
-    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    writer.writerow([_csv_cell(h) for h in headers])
+    writer.writerows([_csv_cell(v) for v in row] for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -71,6 +89,11 @@ def to_xlsx(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
             cell.font = Font(bold=True)
         for row in rows:
             sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if _is_formula_like(cell.value):
+                    # openpyxl takes "=…" for a formula: store it as text, shown as typed.
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
         for index, header in enumerate(headers, start=1):
             width = max([len(str(header))] + [len(str(r[index - 1] or "")) for r in rows])
             sheet.column_dimensions[get_column_letter(index)].width = min(60, 2 * width + 4)
