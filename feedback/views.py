@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
@@ -48,6 +49,11 @@ logger = logging.getLogger(__name__)
 
 # The resident reads their own case's status in the second person where staff wording differs.
 RESIDENT_STATUS_LABELS = {CaseStatus.REPLIED: gettext_lazy("Replied, waiting for your rating")}
+
+
+# The intake form, receipt, tracking and rating pages hold a resident's words, code and key:
+# never kept by a browser's or a proxy's cache (issue 15.8), redirects included.
+resident_private = cache_control(private=True, no_store=True)
 
 
 def _page(request, template, context, status=200):
@@ -164,6 +170,7 @@ def _default_area(resolved):
     return first_site.area if first_site else None
 
 
+@resident_private
 @require_http_methods(["GET", "POST"])
 def intake(request, token):
     """The resident's form, reached by scanning a site's, representative's or placement's code."""
@@ -240,6 +247,7 @@ def intake(request, token):
     return redirect("feedback:receipt", submission.tracking_code, submission.secret)
 
 
+@resident_private
 @require_GET
 @guessing_limited
 def receipt(request, code, secret):
@@ -247,6 +255,7 @@ def receipt(request, code, secret):
     return _page(request, "feedback/receipt.html", {"submission": submission})
 
 
+@resident_private
 @require_http_methods(["GET", "POST"])
 def track_lookup(request):
     """Find a submission by tracking code and key. Wrong codes and wrong keys look the same;
@@ -302,6 +311,7 @@ def _tracking_context(submission, rating_form=None):
     }
 
 
+@resident_private
 @require_GET
 @guessing_limited
 def track(request, code, secret):
@@ -309,6 +319,7 @@ def track(request, code, secret):
     return _page(request, "feedback/track.html", _tracking_context(submission))
 
 
+@resident_private
 @require_POST
 @guessing_limited
 def rate(request, code, secret):
