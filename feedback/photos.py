@@ -39,6 +39,9 @@ def clean_photo(uploaded) -> ContentFile:
             with Image.open(io.BytesIO(data)) as probe:
                 if probe.format not in ACCEPTED_FORMATS:
                     raise ValidationError(_not_an_image(name), code="format")
+                # The header says how big it is: refuse before anything is decompressed.
+                if probe.width * probe.height > settings.PHOTO_MAX_PIXELS:
+                    raise Image.DecompressionBombError(f"{probe.width}×{probe.height}")
                 probe.verify()
             with Image.open(io.BytesIO(data)) as image:
                 image.load()

@@ -393,7 +393,9 @@ for _key in CONTACT_ENCRYPTION_KEYS:
         ) from _error
 
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=12 * 1024 * 1024)
-PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
+# A phone photo: 12–24 megapixels by default (48–200 MP sensors save binned images); more is
+# refused from the header, before decoding (a small PNG can decompress to gigabytes).
+PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=30_000_000)
 PHOTO_MAX_SIDE = env.int("PHOTO_MAX_SIDE", default=2048)
 PHOTOS_PER_SUBMISSION = 4
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

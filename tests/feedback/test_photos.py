@@ -104,6 +104,27 @@ def test_decompression_bomb_refused():
     assert error.value.code == "bomb"
 
 
+def test_a_large_image_is_refused_from_its_header_before_decoding(settings, monkeypatch):
+    """Four 39-megapixel PNGs once cost a worker 4 s: one over the limit is refused from the
+    size its header states, and nothing is decompressed (``Image.load`` is never reached)."""
+    assert settings.PHOTO_MAX_PIXELS <= 30_000_000
+    big = _png((6300, 6300))  # 39.7 MP of one colour: small on disk
+    loads = []
+    real_load = Image.Image.load
+
+    def counting_load(self):
+        loads.append(self.size)
+        return real_load(self)
+
+    monkeypatch.setattr(Image.Image, "load", counting_load)
+    with pytest.raises(ValidationError) as error:
+        clean_photo(SimpleUploadedFile("big.png", big, "image/png"))
+    assert error.value.code == "bomb"
+    assert loads == []
+    # A phone-sized photo still goes through.
+    assert clean_photo(SimpleUploadedFile("ok.png", _png((4000, 3000)), "image/png"))
+
+
 def test_gif_refused():
     out = io.BytesIO()
     Image.new("P", (10, 10)).save(out, format="GIF")
