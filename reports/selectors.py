@@ -2,7 +2,7 @@
 suggestions and motions within it. Visibility equals existence: a view looks an object up
 in these querysets, so one outside the reader's area is a 404."""
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from reports.models import Briefing, BriefingVersion, Instruction, Motion, Suggestion
 from representatives.models import Area, Role
@@ -79,11 +79,17 @@ def briefing_case(version: BriefingVersion, reference: str) -> Case | None:
     return Case.objects.filter(pk=pk, area__path__startswith=version.briefing.area.path).first()
 
 
+def _city_wide(scope: Area) -> bool:
+    return scope.level == Area.Level.CITY
+
+
 def suggestions_visible(scope: Area) -> QuerySet[Suggestion]:
-    """Suggestions drafted in the reader's area (or not tied to a street)."""
-    return Suggestion.objects.filter(
-        street__path__startswith=scope.path
-    ) | Suggestion.objects.filter(street__isnull=True)
+    """Suggestions of the reader's area, scoped like cases: by their street. One without a
+    street belongs to no street committee: city-level staff and leaders only see it."""
+    visible = Q(street__path__startswith=scope.path)
+    if _city_wide(scope):
+        visible |= Q(street__isnull=True)
+    return Suggestion.objects.filter(visible)
 
 
 def suggestion_list(scope: Area) -> QuerySet[Suggestion]:
@@ -98,7 +104,12 @@ def suggestion_list(scope: Area) -> QuerySet[Suggestion]:
 
 
 def motions_visible(scope: Area) -> QuerySet[Motion]:
-    return Motion.objects.filter(suggestions__in=suggestions_visible(scope)).distinct()
+    """Motions drafted from a suggestion the reader sees; one drafted from none, city-level
+    readers only."""
+    visible = Q(suggestions__in=suggestions_visible(scope))
+    if _city_wide(scope):
+        visible |= Q(suggestions__isnull=True)
+    return Motion.objects.filter(visible).distinct()
 
 
 def motion_list(scope: Area) -> QuerySet[Motion]:

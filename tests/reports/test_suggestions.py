@@ -349,3 +349,28 @@ def test_staff_draft_and_submit_a_motion_through_its_pages(
         == 404
     )
     assert client.get("/reports/motions/new/").status_code == 404
+
+
+def test_a_suggestion_or_motion_without_a_street_is_for_city_level_readers_only(
+    client, areas, committee_staff
+):
+    """Scoped like cases (issue 15.5): a row tied to no street belongs to no street committee."""
+    from reports.selectors import motions_visible, suggestions_visible
+    from representatives.models import Role
+    from tests.factories import make_official
+
+    loose = Suggestion.objects.create(
+        title="全市性的建议", text="不属于某个街道。", created_by=committee_staff
+    )
+    motion = Motion.objects.create(
+        subject="全市性议案", grounds="案据", proposal="方案", created_by=committee_staff
+    )
+    city, street = areas[0], areas[2]
+    assert loose in suggestions_visible(city) and motion in motions_visible(city)
+    assert loose not in suggestions_visible(street) and motion not in motions_visible(street)
+    street_clerk = make_official(Role.COMMITTEE_STAFF, username="street-only", area=street)
+    client.force_login(street_clerk)
+    assert client.get(f"/reports/suggestions/{loose.pk}/").status_code == 404
+    assert client.get(f"/reports/motions/{motion.pk}/").status_code == 404
+    client.force_login(committee_staff)  # city level
+    assert client.get(f"/reports/suggestions/{loose.pk}/").status_code == 200
