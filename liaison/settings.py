@@ -257,10 +257,14 @@ AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_VERBOSE = False
 
-# Two-factor: roles (group names) that must sign in with a TOTP device.
+# Two-factor: the roles (Official.role) that must sign in with a TOTP device; an admin-site
+# account (is_staff) counts as an administrator. REQUIRE_2FA_GROUPS is its former name.
 OTP_TOTP_ISSUER = "人大代表联络平台"
-REQUIRE_2FA_GROUPS = env.list(
-    "REQUIRE_2FA_GROUPS", default=[] if LOCAL else ["committee_staff", "administrator"]
+REQUIRE_2FA_ROLES = env.list(
+    "REQUIRE_2FA_ROLES",
+    default=env.list(
+        "REQUIRE_2FA_GROUPS", default=[] if LOCAL else ["committee_staff", "administrator"]
+    ),
 )
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)

@@ -4,13 +4,24 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from representatives.models import Role
+
 
 def two_factor_required(user) -> bool:
-    """True when this signed-in user must be verified with a TOTP device (settings-driven)."""
-    groups = settings.REQUIRE_2FA_GROUPS
-    if not groups or not user.is_authenticated:
+    """True when this signed-in user must be verified with a TOTP device.
+
+    Decided from what grants access, never from group membership (a committee clerk outside
+    the group once reached the city-wide workbench with a password alone): the official's
+    role, which every page checks, and the admin flags, which the admin site checks (an
+    ``is_staff`` or superuser account counts as an administrator). ``REQUIRE_2FA_ROLES``
+    names the roles."""
+    roles = settings.REQUIRE_2FA_ROLES
+    if not roles or not user.is_authenticated:
         return False
-    return user.is_superuser or user.groups.filter(name__in=groups).exists()
+    if Role.ADMINISTRATOR in roles and (user.is_superuser or user.is_staff):
+        return True
+    official = getattr(user, "official", None)
+    return official is not None and official.role in roles
 
 
 class RequireTwoFactorMiddleware:

@@ -32,7 +32,7 @@ print(json.dumps({
     "eager": settings.CELERY_TASK_ALWAYS_EAGER, "debug": settings.DEBUG, "mode": settings.MODE,
     "secure_cookie": getattr(settings, "SESSION_COOKIE_SECURE", False),
     "language": settings.LANGUAGE_CODE, "tz": settings.TIME_ZONE,
-    "mailer": settings.MAILERS["default"]["BACKEND"], "twofa": settings.REQUIRE_2FA_GROUPS,
+    "mailer": settings.MAILERS["default"]["BACKEND"], "twofa": settings.REQUIRE_2FA_ROLES,
 }))
 """
 

@@ -75,7 +75,7 @@ def test_two_factor_setup_then_sign_in_needs_the_code(client, committee_staff):
 
 
 def test_required_roles_are_sent_to_two_factor_setup(client, committee_staff, leader, settings):
-    settings.REQUIRE_2FA_GROUPS = ["committee_staff", "administrator"]
+    settings.REQUIRE_2FA_ROLES = ["committee_staff", "administrator"]
     client.force_login(committee_staff)
     response = client.get("/accounts/")
     assert response.status_code == 302 and response["Location"] == "/accounts/two-factor/"
@@ -112,7 +112,7 @@ def test_administrator_can_use_admin_others_cannot(client, administrator, leader
 
 def test_admin_sign_in_cannot_skip_the_code(client, committee_staff, settings):
     """A password alone, through any door, never yields a verified session or a new device."""
-    settings.REQUIRE_2FA_GROUPS = ["committee_staff", "administrator"]
+    settings.REQUIRE_2FA_ROLES = ["committee_staff", "administrator"]
     device = TOTPDevice.objects.create(user=committee_staff, name="phone", confirmed=True)
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
