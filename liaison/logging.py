@@ -7,7 +7,8 @@ import re
 TRACK_KEY = re.compile(r"(/track/[A-Za-z0-9-]{4,20}/)[A-Za-z0-9]{1,20}")
 
 
-def _redact(value):
+def redact(value):
+    """``value`` with the key of every tracking URL in it masked (other values unchanged)."""
     return TRACK_KEY.sub(r"\1******", value) if isinstance(value, str) else value
 
 
@@ -16,7 +17,9 @@ class RedactTrackingKeys(logging.Filter):
     "Not Found: /track/KL-2611-7Q4M/ABC123/")."""
 
     def filter(self, record):
-        record.msg = _redact(record.msg)
+        record.msg = redact(record.msg)
         if isinstance(record.args, tuple):
-            record.args = tuple(_redact(a) for a in record.args)
+            record.args = tuple(redact(a) for a in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {k: redact(v) for k, v in record.args.items()}
         return True

@@ -20,7 +20,6 @@ from feedback.models import Submission
 from notifications.models import Notification
 from routing.models import Case, CaseEvent, DeadlineAction
 from routing.services.workflow import case_accept
-from tests.faults.helpers import Web
 from tests.feedback.helpers import form_data
 from tests.processes import (
     PrivateRedis,
@@ -31,6 +30,7 @@ from tests.processes import (
     wait_until,
 )
 from tests.routing.helpers import PHONE, make_case
+from tests.web import Web
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 

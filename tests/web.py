@@ -1,4 +1,5 @@
-"""The app served by gunicorn for the fault tests, and an HTTP client for it."""
+"""The app served by gunicorn in its own process (fault tests, log redaction), and an HTTP
+client for it."""
 
 import re
 import urllib.error
@@ -12,13 +13,13 @@ from tests.processes import free_port, start, stop, wait_until
 class Web:
     """The app served by gunicorn in its own process, and a cookie-keeping HTTP client."""
 
-    def __init__(self, env: dict):
+    def __init__(self, env: dict, *, options: list[str] | None = None):
+        """``options``: gunicorn's own (default: one worker, the access log on stdout)."""
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        options = options or ["-w", "1", "--timeout", "60", "--access-logfile", "-"]
         self.proc = start(
-            ["gunicorn", "liaison.wsgi", "-b", f"127.0.0.1:{self.port}"]
-            + ["-w", "1", "--timeout", "60", "--access-logfile", "-"],
-            env,
+            ["gunicorn", "liaison.wsgi", *options, "-b", f"127.0.0.1:{self.port}"], env
         )
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
         wait_until(lambda: self.get("/healthz")[0] in (200, 503), timeout=60, what="gunicorn")
