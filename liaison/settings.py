@@ -155,7 +155,16 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis, a cache every process of this machine shares (gunicorn's workers, beat):
+    # the rate limits count once for all of them, not once per process (issue 15.4). Files,
+    # not the database cache: a cache read must not cost a query on every request.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 
 # The in-process broker is named with a host: kombu warns "No hostname was supplied" otherwise.
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"

@@ -66,7 +66,7 @@ def test_no_environment_means_local_sqlite_eager_celery(tmp_path):
     s = _probe({"LIAISON_VAR_DIR": str(tmp_path)})
     assert s["engine"] == "django.db.backends.sqlite3"
     assert s["name"] == str(tmp_path / "liaison.sqlite3")
-    assert s["cache"].endswith("LocMemCache")
+    assert s["cache"].endswith("FileBasedCache")
     assert s["broker"] == "memory://localhost/" and s["eager"] is True
     assert s["debug"] is True and s["mode"] == "local"
     assert s["language"] == "zh-hans" and s["tz"] == "Asia/Shanghai"
@@ -132,3 +132,30 @@ def test_check_deploy_is_clean_in_production():
 def test_csp_header_is_sent(mode, client):
     response = client.get("/healthz")
     assert "default-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_without_redis_the_processes_share_one_cache(tmp_path):
+    """Rate limits count once for every process of the machine (issue 15.4): what one process
+    counts, another sees and adds to (three gunicorn workers no longer allow three times the
+    guesses)."""
+    code = (
+        "from django.core.cache import cache; "
+        "cache.add('guesses', 0, 3600); print(cache.incr('guesses'))"
+    )
+    env = {**os.environ, "LIAISON_VAR_DIR": str(tmp_path)}
+    env.pop("REDIS_URL", None)
+    env.pop("DATABASE_URL", None)
+    counts = [
+        subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", code],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+        for _ in range(3)
+    ]
+    assert counts == ["1", "2", "3"]
