@@ -157,7 +157,9 @@ if REDIS_URL:
 else:
     # Without Redis, a cache every process of this machine shares (gunicorn's workers, beat):
     # the rate limits count once for all of them, not once per process (issue 15.4). Files,
-    # not the database cache: a cache read must not cost a query on every request.
+    # not the database cache: a cache read must not cost a query on every request. Its
+    # increments are not atomic (two requests at the same instant may count once), which is
+    # why production needs Redis: `check --deploy` fails without it (django_ratelimit.E003).
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

@@ -159,3 +159,13 @@ def test_without_redis_the_processes_share_one_cache(tmp_path):
         for _ in range(3)
     ]
     assert counts == ["1", "2", "3"]
+
+
+def test_production_without_redis_fails_the_deploy_check():
+    """What README says: production needs Redis (an atomic, shared counter for rate limits)."""
+    without_redis = {k: v for k, v in PRODUCTION.items() if k != "REDIS_URL"}
+    result = _run(
+        {**without_redis, "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "liaison.example.cn"},
+        args=["check", "--deploy", "--fail-level", "WARNING"],
+    )
+    assert result.returncode != 0 and "django_ratelimit.E003" in result.stdout + result.stderr
