@@ -136,10 +136,15 @@ def patterns_load(case_ids: list[int], *, now: datetime) -> list[Pattern]:
     return patterns
 
 
+def _deadlines(case: Case) -> list[datetime]:
+    """The deadlines an open case still has: resolution, and acceptance until accepted."""
+    deadlines = [case.resolve_by] + ([case.acknowledge_by] if not case.acknowledged_at else [])
+    return [d for d in deadlines if d is not None]
+
+
 def _weeks_before_deadline(case: Case, now: datetime) -> int:
     """How far an open case may move back: until its next deadline would pass."""
-    deadlines = [case.resolve_by] + ([case.acknowledge_by] if not case.acknowledged_at else [])
-    deadlines = [d for d in deadlines if d is not None]
+    deadlines = _deadlines(case)
     if not deadlines:
         return 0
     upcoming = [d for d in deadlines if d > now]
@@ -151,8 +156,7 @@ def _weeks_before_deadline(case: Case, now: datetime) -> int:
 def _weeks_after_deadline(case: Case, now: datetime) -> int:
     """How far an open case may move forward: a deadline that has passed stays passed (an
     overdue case stays overdue)."""
-    deadlines = [case.resolve_by] + ([case.acknowledge_by] if not case.acknowledged_at else [])
-    passed = [d for d in deadlines if d is not None and d <= now]
+    passed = [d for d in _deadlines(case) if d <= now]
     if not passed:
         return SPAN_DAYS // 7
     return (now - max(passed)) // WEEK
