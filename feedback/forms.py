@@ -192,6 +192,15 @@ class IntakeForm(OpinionFormBase):
         }
 
 
+def reception_days_heard(sites):
+    """The reception days opinions may be logged for: those of the last four months that took
+    place (a scheduled day still to come has heard nobody yet)."""
+    today = timezone.localdate()
+    return ReceptionDay.objects.filter(
+        site__in=sites, date__gte=today - timedelta(days=120), date__lte=today
+    ).select_related("site")
+
+
 class LogOpinionForm(OpinionFormBase):
     """A representative's or station staff member's record of an opinion heard in person."""
 
@@ -222,11 +231,7 @@ class LogOpinionForm(OpinionFormBase):
 
     def __init__(self, *args, sites=(), **kwargs):
         super().__init__(*args, **kwargs)
-        today = timezone.localdate()
-        # Days that took place (a scheduled day still to come has heard nobody yet).
-        self.fields["reception_day"].queryset = ReceptionDay.objects.filter(
-            site__in=sites, date__gte=today - timedelta(days=120), date__lte=today
-        ).select_related("site")
+        self.fields["reception_day"].queryset = reception_days_heard(sites)
         self.fields["text"].label = _("What did the resident say?")
         self.fields["contact_name"].label = _("Resident's name (optional)")
         self.fields["contact_phone"].label = _("Resident's mobile number (optional)")

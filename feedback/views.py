@@ -18,7 +18,13 @@ from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 from redis.exceptions import RedisError
 
-from feedback.forms import IntakeForm, LogOpinionForm, RatingForm, TrackForm
+from feedback.forms import (
+    IntakeForm,
+    LogOpinionForm,
+    RatingForm,
+    TrackForm,
+    reception_days_heard,
+)
 from feedback.models import Channel, Satisfaction
 from feedback.selectors import (
     case_awaits_rating,
@@ -394,7 +400,6 @@ def log_opinion(request):
     sites = sites_for_official(request.user)
     default_site = sites.select_related("area").first()
     if request.method == "GET":
-        form = LogOpinionForm(sites=sites)
         # Where the representative lives and works (their community), else their site's.
         area = official.area if official.role == Role.REPRESENTATIVE and official.area else None
         area = area or (default_site.area if default_site else official.area)
@@ -402,8 +407,7 @@ def log_opinion(request):
         initial.update(collected_on=timezone.localdate(), channel=Channel.ON_DUTY)
         # Straight after recording a reception day: its opinions, that day, at that site.
         chosen = request.GET.get("reception_day", "")
-        days = form.fields["reception_day"].queryset
-        day = days.filter(pk=chosen).first() if chosen.isdigit() else None
+        day = reception_days_heard(sites).filter(pk=chosen).first() if chosen.isdigit() else None
         if day is not None:
             initial.update(
                 channel=Channel.RECEPTION_DAY,
