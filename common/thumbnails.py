@@ -126,10 +126,14 @@ def renditions_fill(instance, field_name: str, *, reuse: bool = False) -> bool:
 
 class PhotoRenditions:
     """What a page needs of a photo row with ``width``, ``height``, ``thumbnail`` and ``view``
-    next to its original (``PHOTO_FIELD``): URLs and pixel sizes, without touching the files.
-    Rows whose renditions are not made yet fall back to the original."""
+    next to its original (``PHOTO_FIELD``): the file of each rendition and pixel sizes, without
+    touching the files. Rows whose renditions are not made yet fall back to the original.
+    ``PHOTO_KIND`` names the model in the URLs of the views that serve the files after checking
+    who asks (``common.files.private_file``); pages build them with the ``photo_url`` tag."""
 
     PHOTO_FIELD = "image"
+    PHOTO_KIND = ""
+    RENDITIONS = ("thumb", "view")
     # Provided by the model that mixes this in (declared for the type checker only).
     thumbnail: Any
     view: Any
@@ -140,13 +144,10 @@ class PhotoRenditions:
     def original_file(self):
         return getattr(self, self.PHOTO_FIELD)
 
-    @property
-    def thumb_url(self) -> str:
-        return (self.thumbnail or self.original_file).url
-
-    @property
-    def view_url(self) -> str:
-        return (self.view or self.original_file).url
+    def rendition_file(self, rendition: str):
+        """The stored file of ``rendition`` ("thumb" or "view"), else the original."""
+        made = self.thumbnail if rendition == "thumb" else self.view
+        return made or self.original_file
 
     @property
     def thumb_size(self) -> tuple[int, int]:

@@ -229,6 +229,8 @@ class SubmissionPhoto(PhotoRenditions, models.Model):
     """A photo the resident attached, stored re-encoded with all metadata stripped, with its
     thumbnail and view size made when it is saved (``common.thumbnails``)."""
 
+    PHOTO_KIND = "submission"
+
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(
         upload_to="submissions/%Y/%m/", width_field="width", height_field="height"

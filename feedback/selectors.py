@@ -9,10 +9,11 @@ from feedback.models import (
     PendingPhoto,
     Rating,
     Submission,
+    SubmissionPhoto,
     secret_normalise,
     tracking_code_normalise,
 )
-from routing.models import CaseEvent, CaseStatus
+from routing.models import CaseAttachment, CaseEvent, CaseStatus
 
 
 def submission_get_for_tracking(code: str, secret: str) -> Submission | None:
@@ -45,6 +46,14 @@ def pending_photo_list(form_key) -> list[PendingPhoto]:
     return list(PendingPhoto.objects.filter(form_key=form_key))
 
 
+def pending_photo_or_404(form_key, pk: int) -> PendingPhoto:
+    """A photo kept with an unfinished form: only for whoever holds the form's one-time key."""
+    photo = PendingPhoto.objects.filter(form_key=form_key, pk=pk).first()
+    if photo is None:
+        raise Http404
+    return photo
+
+
 def case_awaits_rating(case) -> bool:
     """True when the case's current reply has not been rated yet."""
     return (
@@ -61,6 +70,21 @@ def case_public_timeline(case) -> list[CaseEvent]:
         .prefetch_related("attachments")
         .order_by("created_at", "pk")
     )
+
+
+def photo_for_resident_or_404(submission, kind: str, pk: int):
+    """A photo the resident's tracking page shows: one they attached, or one attached to a
+    public event of their case (the unit's result). 404 for anything else."""
+    photo: SubmissionPhoto | CaseAttachment | None = None
+    if kind == SubmissionPhoto.PHOTO_KIND:
+        photo = SubmissionPhoto.objects.filter(submission=submission, pk=pk).first()
+    elif kind == CaseAttachment.PHOTO_KIND and submission.case_id is not None:
+        photo = CaseAttachment.objects.filter(
+            event__case_id=submission.case_id, event__is_public=True, pk=pk
+        ).first()
+    if photo is None:
+        raise Http404
+    return photo
 
 
 def rating_events_annotate(case, events, *, submission=None) -> Rating | None:

@@ -23,6 +23,12 @@ urlpatterns = [
     path("track/<code:code>/<code:secret>/", views.track, name="track"),
     path("track/<code:code>/<code:secret>/receipt/", views.receipt, name="receipt"),
     path("track/<code:code>/<code:secret>/rate/", views.rate, name="rate"),
+    path(
+        "track/<code:code>/<code:secret>/photos/<slug:kind>/<int:pk>/<slug:rendition>/",
+        views.track_photo,
+        name="track-photo",
+    ),
+    path("photos/kept/<uuid:form_key>/<int:pk>/", views.pending_photo, name="pending-photo"),
     path("rep/", views.rep_home, name="rep-home"),
     path("rep/log/", views.log_opinion, name="log-opinion"),
     path("rep/slip/<code:code>/", views.slip, name="slip"),

@@ -18,6 +18,8 @@ from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 from redis.exceptions import RedisError
 
+from common.files import private_file
+from common.thumbnails import PhotoRenditions
 from feedback.forms import (
     IntakeForm,
     LogOpinionForm,
@@ -31,6 +33,8 @@ from feedback.selectors import (
     case_public_timeline,
     get_submission_for_official_or_404,
     pending_photo_list,
+    pending_photo_or_404,
+    photo_for_resident_or_404,
     rating_events_annotate,
     submission_get_by_key,
     submission_get_for_tracking,
@@ -314,6 +318,9 @@ def _tracking_context(submission, rating_form=None):
         "photos": list(submission.photos.all()),
         "can_rate": can_rate,
         "rating_form": rating_form or (RatingForm() if can_rate else None),
+        # Photos through ``track_photo``, under the same code and key.
+        "photo_route": "feedback:track-photo",
+        "photo_route_args": (submission.tracking_code, submission.secret),
     }
 
 
@@ -323,6 +330,25 @@ def _tracking_context(submission, rating_form=None):
 def track(request, code, secret):
     submission = _submission_by_code_or_404(request, code, secret)
     return _page(request, "feedback/track.html", _tracking_context(submission))
+
+
+@resident_private
+@require_GET
+@guessing_limited
+def track_photo(request, code, secret, kind, pk, rendition):
+    """A photo of the resident's tracking page, for the holder of its code and key only."""
+    submission = _submission_by_code_or_404(request, code, secret)
+    if rendition not in PhotoRenditions.RENDITIONS:
+        raise Http404
+    photo = photo_for_resident_or_404(submission, kind, pk)
+    return private_file(request, photo.rendition_file(rendition), store=False)
+
+
+@resident_private
+@require_GET
+def pending_photo(request, form_key, pk):
+    """A photo kept with an unfinished form, shown back on it: the form's key opens it."""
+    return private_file(request, pending_photo_or_404(form_key, pk).image, store=False)
 
 
 @resident_private

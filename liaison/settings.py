@@ -321,6 +321,24 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Residents' and units' photos are never served from MEDIA_URL: a view checks that the viewer
+# may see the case (or holds the resident's tracking key), then hands the file over
+# (django-sendfile2, decision 0017). Local mode and a plain gunicorn send it from Python;
+# behind nginx set PRIVATE_MEDIA_SERVER=nginx (X-Accel-Redirect to the internal location
+# PRIVATE_MEDIA_URL), behind Apache with mod_xsendfile =apache (X-Sendfile). With S3 the
+# view redirects to a short-lived signed URL instead. Representatives' portraits are public.
+PRIVATE_MEDIA_SERVER = env.str("PRIVATE_MEDIA_SERVER", default="")
+_SENDFILE_BACKENDS = {
+    "": "django_sendfile.backends.simple",
+    "nginx": "django_sendfile.backends.nginx",
+    "apache": "django_sendfile.backends.xsendfile",
+}
+if PRIVATE_MEDIA_SERVER not in _SENDFILE_BACKENDS:
+    raise ImproperlyConfigured("PRIVATE_MEDIA_SERVER must be empty, 'nginx' or 'apache'.")
+SENDFILE_BACKEND = _SENDFILE_BACKENDS[PRIVATE_MEDIA_SERVER]
+SENDFILE_ROOT = str(MEDIA_ROOT)
+SENDFILE_URL = env.str("PRIVATE_MEDIA_URL", default="/protected-media")
+PUBLIC_MEDIA_PREFIX = "representatives/"
 # In local mode WhiteNoise serves straight from the app folders, so no collectstatic is needed.
 WHITENOISE_USE_FINDERS = LOCAL
 WHITENOISE_AUTOREFRESH = LOCAL

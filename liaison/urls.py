@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
-from django.views.static import serve
 
 from liaison import views
 
@@ -30,5 +29,7 @@ if settings.BENCH:
     urlpatterns.append(path("bench/baseline/", baseline))
 
 if settings.LOCAL:
-    # Local mode serves uploaded files itself; production puts them behind the web server or S3.
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+    # Local mode serves the public uploads (representatives' portraits) itself; production
+    # puts them behind the web server or S3. Residents' and units' photos are never under
+    # MEDIA_URL: views check who asks first (common.files.private_file).
+    urlpatterns += [path(f"media/{settings.PUBLIC_MEDIA_PREFIX}<path:path>", views.public_media)]

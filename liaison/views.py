@@ -1,5 +1,7 @@
 """Project-level pages: home, health check, error pages."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -7,6 +9,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.static import serve
 
 from representatives.models import Role
 
@@ -90,3 +93,10 @@ def csrf_failure(request, reason=""):
         if (value := (request.POST.get(name) or "").strip())
     ]
     return render(request, "403_csrf.html", {"kept": kept}, status=403)
+
+
+def public_media(request, path):
+    """Local mode's public uploads (representatives' portraits), from the current MEDIA_ROOT."""
+    return serve(
+        request, path, document_root=Path(settings.MEDIA_ROOT) / settings.PUBLIC_MEDIA_PREFIX
+    )

@@ -400,6 +400,7 @@ class CaseAttachment(PhotoRenditions, models.Model):
     with its thumbnail and view size made when it is saved (``common.thumbnails``)."""
 
     PHOTO_FIELD = "file"
+    PHOTO_KIND = "attachment"
 
     event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, related_name="attachments")
     file = models.ImageField(upload_to="cases/%Y/%m/", width_field="width", height_field="height")

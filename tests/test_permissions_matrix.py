@@ -33,6 +33,7 @@ from tests.factories import (
     SiteFactory,
     make_official,
 )
+from tests.feedback.helpers import jpeg_with_gps
 from tests.routing.helpers import PHONE, SUGGESTION, TEXT, estate, open_case
 
 pytestmark = pytest.mark.django_db
@@ -158,6 +159,8 @@ PAGES = [
     Page("workbench:rep-case-reply", "POST", _case, audience="representative_case"),
     Page("workbench:rep-case-decline", "POST", _case, audience="representative_case"),
     Page("workbench:case-open", args=_case, audience="case_any"),
+    # The resident's photo of the case, served to whoever may see the case.
+    Page("workbench:photo", args=lambda w: ["submission", w.photo.pk, "view"], audience="case_any"),
     # feedback: the representatives' and station staff's pages.
     Page("feedback:rep-home", audience="representatives"),
     Page("feedback:log-opinion", audience="representatives"),
@@ -220,6 +223,10 @@ PUBLIC = {
     "feedback:track",
     "feedback:receipt",
     "feedback:rate",
+    # Opened by the tracking key or the form's one-time key in the URL (tests/feedback/
+    # test_private_photos.py).
+    "feedback:track-photo",
+    "feedback:pending-photo",
     "representatives:site-directory",
     "representatives:site-detail",
     "representatives:representative-detail",
@@ -250,6 +257,7 @@ class World:
     suggestion: object
     motion: object
     cluster: dict
+    photo: object
 
 
 @pytest.fixture
@@ -272,7 +280,7 @@ def world(
     from routing.services.workflow import case_triage
 
     unit = unit_staff.official.unit
-    case = open_case(site.area, site=site, representative=representative)
+    case = open_case(site.area, site=site, representative=representative, photos=[jpeg_with_gps()])
     case = case_triage(
         case_id=case.pk,
         actor=committee_staff,
@@ -375,6 +383,7 @@ def world(
         suggestion=suggestion,
         motion=motion,
         cluster=cluster,
+        photo=case.submissions.get().photos.get(),
     )
 
 

@@ -10,14 +10,12 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.urls import path
-from django.views.static import serve
+from django.urls import reverse
 from PIL import Image, ImageDraw, ImageFilter
 
 from common.thumbnails import THUMB_SIDE, VIEW_SIDE
 from feedback.models import Submission, SubmissionPhoto
 from feedback.photos import clean_photo
-from liaison import urls as site_urls
 from routing.models import CaseAttachment, CaseEvent, Route
 from routing.services.workflow import case_accept, case_respond, case_verify_publish
 from tests.feedback.helpers import form_data
@@ -25,7 +23,7 @@ from tests.routing.helpers import triage
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.usefixtures("fixed_suggestion", "media_served"),
+    pytest.mark.usefixtures("fixed_suggestion"),
 ]
 
 IMG = re.compile(r'<img [^>]*src="([^"]+)"[^>]*>')
@@ -53,21 +51,6 @@ def big_photo(name="big.jpg", size=(3000, 2000), seed=1) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
 
 
-def _serve_media(request, path):
-    """Local mode's /media/ view, reading MEDIA_ROOT when asked (each test has its own)."""
-    from django.conf import settings
-
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
-
-
-urlpatterns = [path("media/<path:path>", _serve_media), *site_urls.urlpatterns]
-
-
-@pytest.fixture
-def media_served(settings):
-    settings.ROOT_URLCONF = __name__
-
-
 def fetch(client, url) -> bytes:
     response = client.get(url)
     assert response.status_code == 200, url
@@ -83,6 +66,24 @@ def pixels(data: bytes) -> tuple[int, int]:
 
 def track_url(submission) -> str:
     return f"/track/{submission.tracking_code}/{submission.secret}/"
+
+
+def staff_links(photo) -> tuple[str, str]:
+    """(view, thumbnail) URLs of a photo on staff pages."""
+    return tuple(
+        reverse("workbench:photo", args=[photo.PHOTO_KIND, photo.pk, r]) for r in ("view", "thumb")
+    )
+
+
+def resident_links(submission, photo) -> tuple[str, str]:
+    """(view, thumbnail) URLs of a photo on the resident's tracking page."""
+    return tuple(
+        reverse(
+            "feedback:track-photo",
+            args=[submission.tracking_code, submission.secret, photo.PHOTO_KIND, photo.pk, r],
+        )
+        for r in ("view", "thumb")
+    )
 
 
 @pytest.fixture
@@ -133,10 +134,7 @@ def test_tracking_page_shows_thumbnails_and_stays_under_60_kb(client, answered, 
     photo = submitted.photos.get()
     result = CaseAttachment.objects.get(event__kind=CaseEvent.Kind.VERIFIED)
     links = PHOTO_LINK.findall(page.text)
-    assert links == [
-        (photo.view_url, photo.thumb_url),
-        (result.view_url, result.thumb_url),
-    ]
+    assert links == [resident_links(submitted, photo), resident_links(submitted, result)]
     assert f'width="{THUMB_SIDE}" height="213"' in page.text
     total = len(page.content)
     for src in IMG.findall(page.text):
@@ -146,7 +144,7 @@ def test_tracking_page_shows_thumbnails_and_stays_under_60_kb(client, answered, 
     assert total < PAGE_BUDGET
     # What the page used to load: the stored originals, each several times the budget.
     assert photo.image.size + result.file.size > 5 * PAGE_BUDGET
-    assert max(pixels(fetch(client, photo.view_url))) == VIEW_SIDE
+    assert max(pixels(fetch(client, links[0][0]))) == VIEW_SIDE
 
 
 def test_the_checked_result_shares_the_units_renditions(answered):
@@ -161,16 +159,16 @@ def test_the_checked_result_shares_the_units_renditions(answered):
 
 
 def test_staff_case_page_and_desk_open_the_view_size(client, answered, committee_staff, unit_staff):
-    expected = [(p.view_url, p.thumb_url) for p in SubmissionPhoto.objects.all()]
+    expected = [staff_links(p) for p in SubmissionPhoto.objects.all()]
     client.force_login(committee_staff)
     work = client.get(f"/work/cases/{answered.pk}/")
     links = PHOTO_LINK.findall(work.text)
     assert expected[0] in links
-    results = [(a.view_url, a.thumb_url) for a in CaseAttachment.objects.all()]
+    results = [staff_links(a) for a in CaseAttachment.objects.all()]
     assert set(results) <= set(links)
     for view, thumb in links:
-        assert view.endswith(".view.jpg") and thumb.endswith(".thumb.jpg")
         assert max(pixels(fetch(client, view))) == VIEW_SIDE
+        assert max(pixels(fetch(client, thumb))) == THUMB_SIDE
     client.force_login(unit_staff)
     desk = client.get(f"/desk/cases/{answered.pk}/")
     desk_links = PHOTO_LINK.findall(desk.text)
@@ -198,7 +196,9 @@ def test_backfill_makes_missing_renditions_once(client, answered, submitted):
     folder = SubmissionPhoto.objects.get().image.name.rsplit("/", 1)[0]
     assert len(default_storage.listdir(folder)[1]) == 1
     page = client.get(track_url(submitted))
-    assert page.status_code == 200 and ".thumb.jpg" not in page.text  # the original, meanwhile
+    assert page.status_code == 200
+    thumb = IMG.findall(page.text)[0]
+    assert max(pixels(fetch(client, thumb))) > VIEW_SIDE  # the stored original, meanwhile
 
     out = io.StringIO()
     call_command("photos_thumbnails", batch_size=1, stdout=out)
@@ -216,7 +216,7 @@ def test_backfill_makes_missing_renditions_once(client, answered, submitted):
     assert "0 made" in again.getvalue() and "1 made" not in again.getvalue()
     assert sorted(default_storage.listdir(folder)[1]) == files
     page = client.get(track_url(submitted))
-    assert [src for src in IMG.findall(page.text)] == [photo.thumb_url, shown.thumb_url]
+    assert [max(pixels(fetch(client, src))) for src in IMG.findall(page.text)] == [THUMB_SIDE] * 2
 
 
 def test_backfill_reuses_renditions_left_by_a_stopped_run(submitted):
@@ -244,7 +244,15 @@ def test_a_corrupt_or_missing_original_does_not_break_pages(
     assert "feedback.SubmissionPhoto: 0 made, 1 without" in out.getvalue()
     page = client.get(track_url(submitted))
     assert page.status_code == 200
-    assert f'<a href="/media/{name}"><img src="/media/{name}"' in page.text
+    view, thumb = resident_links(submitted, broken)
+    assert f'<a href="{view}"><img src="{thumb}"' in page.text
     assert 'width="800" height="600"' in page.text
+    # The original itself as it is (the browser shows a broken image), or nothing: never a 500.
+    response = client.get(thumb)
+    if content is None:
+        assert response.status_code == 404
+    else:
+        assert response.content == content
     client.force_login(committee_staff)
     assert client.get(f"/work/cases/{submitted.case_id}/").status_code == 200
+    assert client.get(staff_links(broken)[1]).status_code == (404 if content is None else 200)

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
@@ -150,7 +151,8 @@ def test_case_page_shows_the_matter_but_no_contact_and_no_staff_names(
     assert page.status_code == 200
     assert TEXT in page.text
     assert dispatched.area.name in page.text
-    assert "/media/submissions/" in page.text  # the resident's photo
+    photo = dispatched.submissions.get().photos.get()
+    assert reverse("workbench:photo", args=["submission", photo.pk, "thumb"]) in page.text
     for secret in (PHONE, "139****5678", "王秀兰"):
         assert secret not in page.text
     assert "司马" not in page.text and "晓燕" not in page.text  # the clerk's name
@@ -301,7 +303,7 @@ def test_report_the_result_with_photos_stripped_of_metadata(client, unit_staff, 
         with open(attachment.file.path, "rb") as stored:
             assert b"TestPhone" not in stored.read()
     page = client.get(url("", in_progress))
-    assert attachments[0].file.url in page.text
+    assert reverse("workbench:photo", args=["attachment", attachments[0].pk, "view"]) in page.text
     assert not offers(page, "result", in_progress)
 
 
