@@ -223,6 +223,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "routing.tasks.retrain_classifier_task",
         "schedule": crontab(hour=3, minute=41),
     },
+    # The audit log's sign-in and admin records beyond AUDIT_LOG_RETENTION_DAYS.
+    "purge-audit-log": {
+        "task": "representatives.tasks.audit_log_purge_task",
+        "schedule": crontab(hour=3, minute=29),
+    },
     # Retention (DESIGN section 9): contact details go a while after the case ended.
     "purge-contact-details": {
         "task": "feedback.tasks.contact_details_purge_task",
@@ -267,6 +272,12 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_VERBOSE = False
+# Failed sign-ins are kept for the audit log too (successful ones always are, with sign-out).
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The audit log (case events, contact reveals, sign-ins, admin changes): sign-in and admin
+# records older than this are deleted nightly; case events and contact reveals stay with their
+# case. At least six months (a system check refuses less).
+AUDIT_LOG_RETENTION_DAYS = env.int("AUDIT_LOG_RETENTION_DAYS", default=400)
 
 # Two-factor: the roles (Official.role) that must sign in with a TOTP device; an admin-site
 # account (is_staff) counts as an administrator. REQUIRE_2FA_GROUPS is its former name.

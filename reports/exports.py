@@ -2,6 +2,7 @@
 
 import csv
 import io
+from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -68,14 +69,25 @@ def _csv_cell(value):
     return "'" + value if _is_formula_like(value) else value
 
 
-def to_csv(headers: list[str], rows: list[list]) -> bytes:
-    """UTF-8 with a byte-order mark, so that Excel on Windows opens the Chinese correctly;
-    every text cell neutralised (``_csv_cell``)."""
-    out = io.StringIO()
+def write_csv(out, headers: list[str], rows: Iterable[Iterable]) -> int:
+    """Write a CSV table to the text stream ``out`` row by row (any number of rows, constant
+    memory): a byte-order mark first, so that Excel on Windows opens the Chinese correctly;
+    every text cell neutralised (``_csv_cell``). Returns the number of rows."""
+    out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow([_csv_cell(h) for h in headers])
-    writer.writerows([_csv_cell(v) for v in row] for row in rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    count = 0
+    for row in rows:
+        writer.writerow([_csv_cell(v) for v in row])
+        count += 1
+    return count
+
+
+def to_csv(headers: list[str], rows: list[list]) -> bytes:
+    """The table as UTF-8 CSV bytes (``write_csv``)."""
+    out = io.StringIO()
+    write_csv(out, headers, rows)
+    return out.getvalue().encode("utf-8")
 
 
 def to_xlsx(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
