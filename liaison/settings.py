@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "workbench",
     "reports",
     "demo",
+    # The project itself: its system checks and deployment commands (liaison/apps.py).
+    "liaison",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ PRODUCTION = {
     "LIAISON_MODE": "production",
     "CONTACT_ENCRYPTION_KEYS": FERNET_KEY,
     "REDIS_URL": "redis://127.0.0.1:6379/9",
+    "CONTACT_LOOKUP_KEY": "lookup-" + "k" * 40,
 }
 
 PROBE = """
