@@ -185,6 +185,11 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_IMPORTS = ["liaison.tasks"]
+# Three queues so that a briefing never delays opening a case (liaison/queues.py); a worker
+# per queue in production, or one for all: `celery -A liaison worker -Q intake,sweeps,reports`.
+CELERY_TASK_ROUTES = ("liaison.queues.route_task",)
+CELERY_QUEUE_PREFIX = env.str("CELERY_QUEUE_PREFIX", default="")
+CELERY_TASK_DEFAULT_QUEUE = CELERY_QUEUE_PREFIX + "intake"
 # The one beat schedule (decision 0004): periodic sweeps that make lost tasks harmless.
 CELERY_BEAT_SCHEDULE = {
     "open-pending-cases": {

@@ -15,7 +15,7 @@ PUBLIC_BASE_URL=$(scripts/public-base-url.sh "$address")
 export PUBLIC_BASE_URL
 mkdir -p "$var"
 if [[ -n "${REDIS_URL:-}" ]]; then
-  "$bin/celery" -A liaison worker --beat -l info --concurrency 2 \
+  "$bin/celery" -A liaison worker --beat -l info --concurrency 2 -Q intake,sweeps,reports \
     --schedule "$var/celerybeat-schedule" --logfile "$var/worker.log" &
   echo "Celery worker with beat: log in $var/worker.log"
 else

@@ -17,6 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 from feedback.models import Submission
+from liaison.queues import queue_names
 from notifications.models import Notification
 from routing.models import Case, CaseEvent, DeadlineAction
 from routing.services.workflow import case_accept
@@ -72,7 +73,7 @@ def test_redis_down_at_submit_loses_nothing(site_code, site, redis, tmp_path, po
         worker_env["OPEN_CASES_EVERY_SECONDS"] = "1"
         worker = start_worker(
             name=f"faults-{os.getpid()}@localhost",
-            queue="celery",
+            queue=",".join(queue_names()),
             env=worker_env,
             extra=["--beat", "--schedule", str(tmp_path / "beat-schedule")],
         )
@@ -104,7 +105,10 @@ def test_a_worker_killed_mid_task_runs_it_again_and_acts_once(
     case_accept(case_id=made.pk, actor=unit_staff)
     name = f"faults-kill-{os.getpid()}@localhost"
     worker = start_worker(
-        name=name, queue="celery", env=process_env(REDIS_URL=redis.url), pool="prefork"
+        name=name,
+        queue=",".join(queue_names()),
+        env=process_env(REDIS_URL=redis.url),
+        pool="prefork",
     )
     client = Celery("faults", broker=redis.url, backend=redis.url)
     client.conf.update(task_serializer="json", accept_content=["json"], result_extended=False)
@@ -117,7 +121,7 @@ def test_a_worker_killed_mid_task_runs_it_again_and_acts_once(
         # Hold the case's row so that the sweep blocks in the middle: its first action on the
         # case waits for the row (at the commit that checks the event's foreign key).
         holder.execute("SELECT id FROM routing_case WHERE id = %s FOR UPDATE", [made.pk])
-        result = client.send_task("routing.tasks.deadline_sweep_task")
+        result = client.send_task("routing.tasks.deadline_sweep_task", queue="sweeps")
         wait_until(lambda: _waiting_on_a_lock() == 1, timeout=60, what="the sweep to block")
         [child] = _children(worker.pid)
         os.kill(child, 9)  # SIGKILL: no clean-up, the task's message is not acknowledged

@@ -4,24 +4,36 @@ import os
 
 import pytest
 
+from liaison.queues import QUEUES
 from liaison.tasks import ping_task
 from tests.processes import process_env, start_worker, stop, wait_for_worker
 
-QUEUE = f"test-{os.getpid()}"
+# Queues of this test run's own, so that no other worker on the same Redis takes its tasks.
+PREFIX = f"test-{os.getpid()}-"
 WORKER = f"ci-{os.getpid()}@localhost"
 
 
+def _worker(settings, queues):
+    env = process_env(REDIS_URL=settings.REDIS_URL, CELERY_QUEUE_PREFIX=PREFIX)
+    proc = start_worker(name=WORKER, queue=",".join(PREFIX + q for q in queues), env=env)
+    wait_for_worker(proc, WORKER)
+    return proc
+
+
 @pytest.fixture
-def celery_worker_process(settings):
-    proc = start_worker(name=WORKER, queue=QUEUE, env=process_env(REDIS_URL=settings.REDIS_URL))
-    # A queue of this test run's own, so that no other worker on the same Redis takes its tasks.
+def prefixed_queues():
     from liaison.celery import app
 
-    previous_queue = app.conf.task_default_queue
-    app.conf.task_default_queue = QUEUE
-    wait_for_worker(proc, WORKER)
+    previous = app.conf.get("queue_prefix", "")
+    app.conf.queue_prefix = PREFIX
+    yield
+    app.conf.queue_prefix = previous
+
+
+@pytest.fixture
+def celery_worker_process(settings, prefixed_queues):
+    proc = _worker(settings, QUEUES)
     yield proc
-    app.conf.task_default_queue = previous_queue
     stop(proc)
 
 
@@ -70,3 +82,35 @@ def test_worker_opens_the_case_after_intake(celery_worker_process, site, client)
     assert submission.case.events.filter(kind="received", is_public=True).exists()
     tracking = client.get(f"/track/{submission.tracking_code}/{submission.secret}/")
     assert tracking.status_code == 200
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_briefing_waiting_on_its_queue_does_not_delay_opening_a_case(
+    settings, prefixed_queues, site, client
+):
+    """Only an intake worker runs: the case is opened while the quarterly briefing sent just
+    before it still waits on the reports queue (issue 16.4)."""
+    import redis
+
+    from feedback.tasks import open_pending_cases_task
+    from reports.tasks import compile_quarterly_briefing_task
+    from representatives.services.qr import qr_code_create
+    from representatives.services.reference import LoadReport
+    from routing.services.reference import categories_load
+    from tests.feedback.helpers import form_data
+
+    categories_load(LoadReport())
+    code = qr_code_create(site=site)
+    assert client.post(code.get_absolute_url(), form_data(site.area)).status_code == 302
+    proc = _worker(settings, ["intake"])
+    try:
+        briefing = compile_quarterly_briefing_task.delay()
+        opened = open_pending_cases_task.delay()
+        assert _get(opened, proc) == 1
+        assert briefing.state == "PENDING"
+        queued = redis.Redis.from_url(settings.REDIS_URL).llen(PREFIX + "reports")
+        assert queued == 1
+    finally:
+        stop(proc)
+        redis.Redis.from_url(settings.REDIS_URL).delete(PREFIX + "reports")
