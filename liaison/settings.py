@@ -143,6 +143,20 @@ else:
         }
     )
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+# Behind PgBouncer in transaction mode (DATABASE_POOLER=pgbouncer): no server-side cursors
+# and no prepared statements, which live in a server session a pooler hands to others.
+if env.str("DATABASE_POOLER", default="") == "pgbouncer":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+# An optional read replica (streaming replication) for dashboards, exports and the briefing
+# (common/replica.py, decision 0018). Tests point it at the same database (a test mirror).
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        **env.db_url("DATABASE_REPLICA_URL"),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["common.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and Celery broker ---------------------------------------------------------

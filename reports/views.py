@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from common.replica import replica_reads
 from reports.context import dashboard_context
 from reports.dashboard import dashboard_figures
 from reports.exports import tables, to_csv, to_xlsx
@@ -31,6 +32,7 @@ def _figures(request):
 
 @require_GET
 @login_required
+@replica_reads()
 def dashboard(request):
     form, figures = _figures(request)
     if figures is None:
@@ -42,6 +44,7 @@ def dashboard(request):
 
 @require_GET
 @login_required
+@replica_reads()
 def export(request, table: str, fmt: str):
     form, figures = _figures(request)
     if figures is None:

@@ -20,12 +20,42 @@ from tests.factories import (
 
 
 def pytest_collection_modifyitems(config, items):
+    if "replica" in settings.DATABASES:
+        _allow_the_replica(items)
     if settings.REDIS_URL:
         return
     skip = pytest.mark.skip(reason="needs REDIS_URL; CI's PostgreSQL + Redis run covers it")
     for item in items:
         if "celery_worker" in item.keywords:
             item.add_marker(skip)
+
+
+def _allow_the_replica(items):
+    """With ``DATABASE_REPLICA_URL`` (the same database, a test mirror), every database test
+    may read through the ``replica`` alias as the code under test does (common/replica.py)."""
+    both = ["default", "replica"]
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and "databases" not in marker.kwargs:
+            kwargs = {**marker.kwargs, "databases": both}
+            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+        elif marker is None and "transactional_db" in item.fixturenames:
+            item.add_marker(pytest.mark.django_db(transaction=True, databases=both))
+        elif marker is None and "db" in item.fixturenames:
+            item.add_marker(pytest.mark.django_db(databases=both))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _replica_shares_the_test_transaction():
+    """A test runs in a transaction of the primary's connection, which another connection
+    cannot see: in this thread the replica alias uses that very connection, so reads routed
+    to it see the test's rows. (A live server's threads open their own connections and see
+    committed rows; tests/test_replica.py opens a separate one to show the routing.)"""
+    from django.db import connections
+
+    if "replica" in settings.DATABASES:
+        connections["replica"] = connections["default"]
+    yield
 
 
 @pytest.fixture(autouse=True)

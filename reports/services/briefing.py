@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from common.crypto import redact_numbers
+from common.replica import replica_reads
 from feedback.models import Submission
 from reports.context import signed
 from reports.dashboard import dashboard_figures
@@ -219,7 +220,8 @@ def briefing_compile(*, period: Period, area, actor=None, at: datetime | None = 
     the narrative staff wrote is kept (a new draft starts with a generated overview).
     Called by the quarterly beat task (``actor`` None), staff and ``compile_briefing``."""
     at = at or timezone.now()
-    figures = briefing_figures(period, area, at=at)
+    with replica_reads():  # read-only, outside any transaction: the replica may answer
+        figures = briefing_figures(period, area, at=at)
     with transaction.atomic():
         briefing, created = Briefing.objects.select_for_update().get_or_create(
             period=period.key,

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from django.core.management import BaseCommand, CommandError
 from django.utils import timezone
 
+from common.replica import replica_reads
 from reports.audit import audit_headers, audit_rows
 from reports.exports import write_csv
 from representatives.services.audit import AUDIT_MIN_RETENTION_DAYS
@@ -39,6 +40,10 @@ class Command(BaseCommand):
         zone = timezone.get_current_timezone()
         start = datetime.combine(first, time.min, tzinfo=zone)
         end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)
+        with replica_reads():
+            self._write(output, start, end, first, last)
+
+    def _write(self, output, start, end, first, last):
         if output:
             with open(output, "w", encoding="utf-8", newline="") as out:
                 count = write_csv(out, audit_headers(), audit_rows(start, end))
