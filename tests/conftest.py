@@ -45,6 +45,16 @@ def _allow_the_replica(items):
             item.add_marker(pytest.mark.django_db(databases=both))
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Django points a test mirror's connection in this thread at the test database but
+    leaves its settings naming the real one, which a live server's threads would open (and
+    fail on, where it does not exist): name the test database there too."""
+    if "replica" in settings.DATABASES:
+        settings.DATABASES["replica"]["NAME"] = settings.DATABASES["default"]["NAME"]
+    yield
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _replica_shares_the_test_transaction():
     """A test runs in a transaction of the primary's connection, which another connection
