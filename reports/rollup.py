@@ -2,11 +2,12 @@
 so that a dashboard sums a few thousand rows instead of counting a quarter's cases.
 
 ``rollup_refresh`` brings the table up to date: the first time (or with ``full=True``) it
-counts every month; afterwards only the months that can have changed since the last refresh:
-the current one (new opinions, ratings and events are stamped "now") and, for every case with
-an event since then, the month it was opened and the months it was closed in (a reopening
-takes a case out of an old month's closings). Each block of figures is recounted for those
-months with one ``GROUP BY`` per figure, set-based, and replaces the old rows. The Celery beat
+counts every month; afterwards only the (month, leaf area) cells that rows written since the
+last refresh fall in: where new opinions, ratings and events landed and, for every case with
+an event since then, the month and area it was opened in and the months it was closed in (a
+reopening takes a case out of an old month's closings). Each block of figures is recounted
+for those cells with one ``GROUP BY``, set-based, and replaces their old rows; a refresh
+with nothing new reads only what was written since and writes nothing. The Celery beat
 runs it every few minutes and once a night in full; a briefing runs it before it counts.
 
 ``rollup_dashboard`` answers ``reports.metrics.dashboard_counted`` from the table for periods of whole
@@ -63,12 +64,20 @@ def _month_of(field: str) -> TruncMonth:
     return TruncMonth(field, tzinfo=_zone(), output_field=DateField())
 
 
-def _in_months(field: str, months: set[date]) -> Q:
-    """Rows whose ``field`` falls in one of ``months``."""
+# Which (month, leaf area) cells to count: each month maps to its areas, or to None for all.
+Cells = dict[date, set[int] | None]
+
+
+def _in_cells(field: str, area_field: str, cells: Cells) -> Q:
+    """Rows whose ``field`` falls in one of the months of ``cells`` and whose ``area_field`` is
+    one of that month's areas (any area where the month maps to None)."""
     condition = Q(pk__in=[])
-    for month in sorted(months):
+    for month, areas in sorted(cells.items()):
         start, end = Period(month, add_months(month, 1)).bounds()
-        condition |= Q(**{f"{field}__gte": start, f"{field}__lt": end})
+        cell = Q(**{f"{field}__gte": start, f"{field}__lt": end})
+        if areas is not None:
+            cell &= Q(**{f"{area_field}__in": sorted(areas)})
+        condition |= cell
     return condition
 
 
@@ -111,7 +120,7 @@ def _marginals(groups, keys: dict) -> list[MonthlyCount]:
     ]
 
 
-def _opinions(months) -> list[MonthlyCount]:
+def _opinions(cells: Cells) -> list[MonthlyCount]:
     """Submissions by channel, request type, and the site, representative and placement whose
     code brought them (亮码覆盖面), per month of receipt and area."""
     keys = {
@@ -122,7 +131,7 @@ def _opinions(months) -> list[MonthlyCount]:
         "opinions.placement": _present("placement_id"),
     }
     groups = (
-        Submission.objects.filter(_in_months("created_at", months))
+        Submission.objects.filter(_in_cells("created_at", "area_id", cells))
         .annotate(m=_month_of("created_at"), a=F("area_id"))
         .values("m", "a", "channel", "request_type", "site_id", "representative_id", "placement_id")
         .annotate(n=Count("id"))
@@ -146,7 +155,7 @@ UNIT_BUCKET = Choose(
 )
 
 
-def _cases(months) -> list[MonthlyCount]:
+def _cases(cells: Cells) -> list[MonthlyCount]:
     """Cases opened in the month (merged ones count in the case they joined) by status,
     category, route, and unit with what became of them."""
     keys = {
@@ -157,7 +166,7 @@ def _cases(months) -> list[MonthlyCount]:
         "cases.unit": lambda g: None if g["unit_id"] is None else f"{g['unit_id']}:{g['bucket']}",
     }
     groups = (
-        Case.objects.filter(_in_months("created_at", months))
+        Case.objects.filter(_in_cells("created_at", "area_id", cells))
         .exclude(status=S.MERGED)
         .annotate(m=_month_of("created_at"), a=F("area_id"), bucket=UNIT_BUCKET)
         .values("m", "a", "status", "category_id", "route", "supervision", "unit_id", "bucket")
@@ -167,11 +176,11 @@ def _cases(months) -> list[MonthlyCount]:
     return _marginals(groups, keys)
 
 
-def _closings(months) -> list[MonthlyCount]:
+def _closings(cells: Cells) -> list[MonthlyCount]:
     """Cases closed in the month (by the time they were closed): on time, late or without a
     deadline, with the time they took summed."""
     groups = (
-        Case.objects.filter(_in_months("closed_at", months), status=S.CLOSED)
+        Case.objects.filter(_in_cells("closed_at", "area_id", cells), status=S.CLOSED)
         .annotate(
             m=_month_of("closed_at"),
             a=F("area_id"),
@@ -190,9 +199,9 @@ def _closings(months) -> list[MonthlyCount]:
     return _rows("closings", groups, _field("bucket"))
 
 
-def _ratings(months) -> list[MonthlyCount]:
+def _ratings(cells: Cells) -> list[MonthlyCount]:
     groups = (
-        Rating.objects.filter(_in_months("created_at", months))
+        Rating.objects.filter(_in_cells("created_at", "case__area_id", cells))
         .annotate(m=_month_of("created_at"), a=F("case__area_id"))
         .values("m", "a", "value")
         .annotate(n=Count("id"))
@@ -201,10 +210,12 @@ def _ratings(months) -> list[MonthlyCount]:
     return _rows("ratings", groups, _field("value"))
 
 
-def _events(months) -> list[MonthlyCount]:
+def _events(cells: Cells) -> list[MonthlyCount]:
     """Reopenings, returns, escalations and (public) extensions, by the month they happened."""
     groups = (
-        CaseEvent.objects.filter(metrics.COUNTED_EVENTS, _in_months("created_at", months))
+        CaseEvent.objects.filter(
+            metrics.COUNTED_EVENTS, _in_cells("created_at", "case__area_id", cells)
+        )
         .annotate(
             m=_month_of("created_at"),
             a=F("case__area_id"),
@@ -253,10 +264,6 @@ def _months_between(first: datetime, last: datetime) -> set[date]:
     return months
 
 
-def _months(queryset, field: str) -> set[date]:
-    return {d.date() for d in queryset.datetimes(field, "month", tzinfo=_zone())}
-
-
 def _every_month(now: datetime) -> set[date]:
     """From the month of the first opinion or case to now: everything else happens later."""
     first = [
@@ -267,52 +274,87 @@ def _every_month(now: datetime) -> set[date]:
     return _months_between(min(first), now) if first else set()
 
 
-def _changed_months(since: datetime, now: datetime) -> dict[str, set[date]]:
-    """The months each block must recount after ``since``. 3 queries."""
-    current = _months_between(since, now)
+def _cells(queryset, field: str, area_field: str) -> Cells:
+    """The (month of ``field``, ``area_field``) pairs of ``queryset``'s rows, one query."""
+    cells: dict[date, set[int] | None] = defaultdict(set)
+    pairs = queryset.annotate(m=_month_of(field)).values_list("m", area_field).distinct().order_by()
+    for month, area in pairs:
+        cells[month].add(area)  # type: ignore[union-attr]
+    return dict(cells)
+
+
+def _changed_cells(since: datetime) -> dict[str, Cells]:
+    """The (month, leaf area) cells each block must recount after ``since``: where new
+    opinions, ratings and counted events fell; for every case with an event since, the month
+    and area it was opened in and every month it was closed in (a reopening takes it out of
+    an old month's closings). 5 queries, each reading only the rows written since."""
     touched = CaseEvent.objects.filter(created_at__gte=since).values("case_id")
-    opened = _months(Case.objects.filter(pk__in=touched), "created_at")
-    closed = _months(
-        CaseEvent.objects.filter(case_id__in=touched, to_status=S.CLOSED), "created_at"
-    )
     return {
-        "opinions": current,
-        "cases": current | opened,
-        "closings": current | closed,
-        "ratings": current,
-        "events": current,
+        "opinions": _cells(
+            Submission.objects.filter(created_at__gte=since), "created_at", "area_id"
+        ),
+        "cases": _cells(Case.objects.filter(pk__in=touched), "created_at", "area_id"),
+        "closings": _cells(
+            CaseEvent.objects.filter(case_id__in=touched, to_status=S.CLOSED),
+            "created_at",
+            "case__area_id",
+        ),
+        "ratings": _cells(
+            Rating.objects.filter(created_at__gte=since), "created_at", "case__area_id"
+        ),
+        "events": _cells(
+            CaseEvent.objects.filter(metrics.COUNTED_EVENTS, created_at__gte=since),
+            "created_at",
+            "case__area_id",
+        ),
     }
 
 
+def _stored_in(cells: Cells) -> Q:
+    """The roll-up's rows of ``cells``."""
+    condition = Q(pk__in=[])
+    for month, areas in cells.items():
+        cell = Q(month=month)
+        if areas is not None:
+            cell &= Q(area_id__in=sorted(areas))
+        condition |= cell
+    return condition
+
+
 def rollup_refresh(*, full: bool = False, now: datetime | None = None) -> dict[str, int]:
-    """Recount the months that may have changed (all of them when ``full`` or the first time)
-    and return the number of rows written per block. One transaction; the state row's lock
-    makes concurrent refreshes wait for each other. Callers: the beat tasks, the briefing,
+    """Recount what may have changed: every month when ``full`` or the first time, else only
+    the (month, area) cells that rows written since the last refresh fall in; return the
+    number of rows written per block. One transaction; the state row's lock makes
+    concurrent refreshes wait for each other. Callers: the beat tasks, the briefing,
     ``refresh_report_counts`` and the seeders."""
     now = now or timezone.now()
     with transaction.atomic():
         state, _ = RollupState.objects.select_for_update().get_or_create(pk=1)
         full = full or state.refreshed_at is None
         if full:
-            every = _every_month(now)
-            months = dict.fromkeys(BLOCKS, every)
+            every: Cells = dict.fromkeys(_every_month(now))
+            changed = dict.fromkeys(BLOCKS, every)
             MonthlyCount.objects.all().delete()
         else:
-            months = _changed_months(state.refreshed_at - OVERLAP, now)
+            changed = _changed_cells(state.refreshed_at - OVERLAP)
         written = {}
-        for block, chosen in months.items():
+        for block, cells in changed.items():
             count, figures = BLOCKS[block]
-            if not full:
-                MonthlyCount.objects.filter(figure__in=figures, month__in=chosen).delete()
             written[block] = 0
-            ordered = sorted(chosen)
+            if not cells:
+                continue
+            if not full:
+                MonthlyCount.objects.filter(_stored_in(cells), figure__in=figures).delete()
+            ordered = sorted(cells)
             # A quarter at a time: each query's groups stay a few tens of thousands of rows.
             for first in range(0, len(ordered), 3):
-                rows = count(set(ordered[first : first + 3]))
-                written[block] += len(MonthlyCount.objects.bulk_create(rows, batch_size=5000))
+                chunk = {month: cells[month] for month in ordered[first : first + 3]}
+                written[block] += len(
+                    MonthlyCount.objects.bulk_create(count(chunk), batch_size=5000)
+                )
         state.refreshed_at = now
         state.save(update_fields=["refreshed_at"])
-    logger.info("report counts refreshed (%s): %s", "full" if full else "changed months", written)
+    logger.info("report counts refreshed (%s): %s", "full" if full else "changed cells", written)
     return written
 
 

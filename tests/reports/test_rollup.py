@@ -3,9 +3,11 @@ counted from the rows, for every area and whole-month period, after a full build
 incremental refreshes that follow what the services did; its cost does not grow with cases."""
 
 import json
+from datetime import timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -13,7 +15,7 @@ from reports import metrics
 from reports.dashboard import dashboard_figures
 from reports.models import MonthlyCount
 from reports.periods import Period
-from reports.rollup import refreshed_at, rollup_dashboard, rollup_refresh
+from reports.rollup import OVERLAP, refreshed_at, rollup_dashboard, rollup_refresh
 from routing.models import CaseStatus
 from routing.services.transition import case_reply, case_transition
 from tests.reports.helpers import at, made
@@ -93,12 +95,37 @@ def test_a_refresh_recounts_the_months_the_services_changed(quarter, areas, comm
     assert MonthlyCount.objects.filter(month=at("2026-07-01T00:00").date()).count() == untouched
 
 
-def test_a_refresh_with_nothing_new_writes_only_the_current_month(quarter, areas, queries):
+def test_a_refresh_with_nothing_new_reads_only_what_was_written_since_and_writes_nothing(
+    quarter, areas, queries
+):
     rollup_refresh(full=True)
-    rows = MonthlyCount.objects.count()
-    with queries(16):
-        rollup_refresh()
-    assert MonthlyCount.objects.count() == rows
+    rows = set(MonthlyCount.objects.values_list("pk", flat=True))
+    with queries(9):  # savepoint, state lock, 5 look-ups of the rows since, state, release
+        written = rollup_refresh()
+    assert set(written.values()) == {0}
+    assert set(MonthlyCount.objects.values_list("pk", flat=True)) == rows
+
+
+def test_a_refresh_recounts_only_the_areas_that_changed(quarter, areas):
+    """A new opinion in one community this month: that community's rows of the month are
+    recounted, every other row stays as it was (the same row, not a rewritten copy)."""
+    # The street has rows of this month too, written before the refresh's overlap with the
+    # last one (which recounts what a transaction still open then may have written).
+    with time_machine.travel(timezone.now() - OVERLAP - timedelta(minutes=1)):
+        open_case(areas[2])
+    rollup_refresh(full=True)
+    this_month = timezone.localdate().replace(day=1)
+    assert MonthlyCount.objects.filter(area=areas[2], month=this_month).exists()
+    others = set(MonthlyCount.objects.exclude(area=areas[3]).values_list("pk", flat=True))
+    open_case(areas[3])
+    written = rollup_refresh()
+    assert written["opinions"] >= 1 and written["cases"] >= 1
+    assert set(MonthlyCount.objects.exclude(area=areas[3]).values_list("pk", flat=True)) == others
+    recounted = MonthlyCount.objects.filter(area=areas[3], month=this_month)
+    assert recounted.filter(figure="opinions.type").exists()
+    today = timezone.localdate()
+    this_quarter = Period.quarter(today.year, (today.month - 1) // 3 + 1)
+    _same_as_rows([*PERIODS, this_quarter], areas)
 
 
 def test_the_rolled_up_dashboard_costs_the_same_queries_for_few_or_many_cases(
