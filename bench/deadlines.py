@@ -86,7 +86,7 @@ def open_cases(n: int) -> float:
             INSERT INTO routing_case (
                 status, route, request_type, summary, submission_count, reply_count,
                 created_at, updated_at, area_id, unit_id, acknowledge_by, acknowledged_at,
-                deadline_level, resolve_by, search_text, suggestion, urgent
+                deadline_level, resolve_by, search_text, search_words, suggestion, urgent
             )
             SELECT
                 CASE WHEN g %% 3 = 0 THEN 'dispatched' ELSE 'in_progress' END,
@@ -96,7 +96,7 @@ def open_cases(n: int) -> float:
                 CASE WHEN g %% 3 = 0 THEN NULL ELSE now() - interval '69 days' END,
                 'general',
                 now() - interval '60 days' + (g::bigint * 172800 / %s) * interval '1 minute',
-                '小区路灯不亮', '{}'::jsonb, false
+                '小区路灯不亮', ' 小区 路灯 不亮 ', '{}'::jsonb, false
             FROM generate_series(1, %s) AS g
             JOIN units u ON u.k = g %% (SELECT count(*) FROM units)
             """,

@@ -234,8 +234,10 @@ class Case(models.Model):
     # shown to staff at triage; their decision is kept in ClassificationDecision.
     suggestion = models.JSONField(default=dict, blank=True, editable=False)
     summary = models.CharField(_("summary for the resident"), max_length=200, blank=True)
-    # The submissions' words, for full-text search (Chinese: matched by jieba tokens).
+    # The resident's text, lower-cased (what a triage decision records), and its words as
+    # search finds them (routing.search; a GIN index on PostgreSQL, migration 0015).
     search_text = models.TextField(blank=True, editable=False)
+    search_words = models.TextField(blank=True, editable=False)
     submission_count = models.PositiveIntegerField(_("submissions"), default=0)
     reply_count = models.PositiveIntegerField(_("replies given"), default=0)
     created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)

@@ -1,6 +1,5 @@
 """Read paths of the routing app: cases scoped to who is asking (DESIGN section 6)."""
 
-import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -11,6 +10,7 @@ from django.utils import timezone
 from representatives.models import Role
 from routing.models import OPEN_STATUSES, Case, CaseStatus, ExtensionRequest, Supervision
 from routing.routes import ROUTES, Action, Body
+from routing.search import search_q
 
 
 def case_scope(user) -> Q | None:
@@ -140,39 +140,6 @@ def case_list_for_user(
     if search:
         qs = qs.filter(search_q(search))
     return qs.select_related("area", "category", "unit").order_by("-created_at", "-pk")
-
-
-def search_q(text: str) -> Q:
-    """Cases whose text holds every word of a search (``search_tokens``). search_text is stored
-    lower-cased: a plain LIKE, not UPPER() on every row."""
-    q = Q()
-    for token in search_tokens(text):
-        q &= Q(search_text__contains=token.lower())
-    return q
-
-
-def search_tokens(text: str) -> list[str]:
-    """The words of a search, each of which a case's text must contain.
-
-    Segmented with the classifier's tokenizer, which knows the domain's words and runs without
-    jieba's HMM: plain jieba cuts 路灯不亮 as 路/灯不亮, and 灯不亮 is not in 路灯一直不亮.
-    Single-character function words (的, 了 …) and punctuation are dropped.
-    """
-    from routing import classifier
-
-    text = (text or "").strip()
-    if not text:
-        return []
-    tokens = [
-        t
-        for t in (t.strip() for t in classifier.engine().tokenizer.cut(text, HMM=False))
-        if t and _WORDISH.search(t) and t not in _SEARCH_STOP_CHARS
-    ]
-    return list(dict.fromkeys(tokens))[:8]
-
-
-_WORDISH = re.compile(r"\w")
-_SEARCH_STOP_CHARS = frozenset("的了在是和与及或也都就吗呢啊吧把被给对从向")
 
 
 # The routes a representative or station answers directly, and at which status.

@@ -34,7 +34,8 @@ from routing.models import (
     UpwardReport,
 )
 from routing.routes import ROUTES, SUPERVISION
-from routing.selectors import case_list_for_user, case_scope, search_q
+from routing.search import search_q
+from routing.selectors import case_list_for_user, case_scope
 
 # What a list row shows; ``.only`` keeps the wide text columns (search_text, suggestion) out
 # of a page of 25 rows.

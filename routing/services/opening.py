@@ -7,6 +7,7 @@ in the same transaction. This module knows nothing of submissions: it takes what
 """
 
 from routing.models import Case, CaseEvent
+from routing.search import search_words
 
 
 def case_open(
@@ -29,6 +30,7 @@ def case_open(
         representative_id=representative_id,
         summary=text[:200],
         search_text=text.lower(),
+        search_words=search_words(text),
         submission_count=1,
         suggestion=case_suggestion(text, area),
     )

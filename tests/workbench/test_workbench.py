@@ -168,7 +168,7 @@ def test_workbench_search_matches_words_not_the_exact_phrase(client, clerk, site
     ],
 )
 def test_search_tokens(query, tokens):
-    from routing.selectors import search_tokens
+    from routing.search import search_tokens
 
     assert search_tokens(query) == tokens
 
