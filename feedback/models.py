@@ -126,6 +126,9 @@ class Submission(models.Model):
     )
     address_line = models.CharField(_("address"), max_length=100, blank=True)
     text = models.TextField(_("what it is about"), max_length=TEXT_MAX_LENGTH)
+    # Its words in order as hot topics read them (routing.search.clause_words), cut once when
+    # its case is opened: a briefing aggregates them instead of cutting every text again.
+    words = models.TextField(blank=True, editable=False)
     request_type = models.CharField(_("request type"), max_length=12, choices=RequestType)
     category = models.ForeignKey(
         "routing.Category",

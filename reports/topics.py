@@ -23,7 +23,8 @@ How (docs/reports.md, "Hot topics"):
    latest ``BACKGROUND`` opinions of all areas in the four quarters before the period.
 
 Six queries: stop words, area names, the period's texts, the previous period's, the
-background's and the example cases. Each distinct text is cut once per call.
+background's and the example cases. An opinion's words were cut when its case was opened
+(``Submission.words``); one without them is cut here, each distinct text once per call.
 """
 
 import math
@@ -42,13 +43,13 @@ from reports.periods import Period
 from representatives.models import Area
 from routing import classifier
 from routing.models import Case
+from routing.search import CLAUSE_BREAK, clause_words
 
 DATA = Path(__file__).resolve().parent / "data"
 FILLERS_FILE = DATA / "topic_fillers.txt"
 ISSUES_FILE = DATA / "topic_issues.txt"
 
 WORD = re.compile(r"^[\u4e00-\u9fff]{2,}$")  # Chinese words of two characters or more
-CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 ROAD = re.compile(r"(路|大道|大街|街)$")  # road names say where, not what
 EXAMPLES = 3
 STREETS = 3
@@ -142,18 +143,19 @@ class Extractor:
         self._memo: dict[str, frozenset[str]] = {}
         self._inner: dict[str, frozenset[str]] = {}
 
-    def labels(self, text: str) -> tuple[str, ...]:
-        """The text's topics, each once, in the order the text raises them."""
+    def labels(self, text: str, words: str = "") -> tuple[str, ...]:
+        """The text's topics, each once, in the order the text raises them; from its stored
+        ``words`` (``Submission.words``) when it has them, else the text is cut here."""
         found = self._memo.get(text)
         if found is None:
-            found = self._memo[text] = tuple(self._labels(text))
+            found = self._memo[text] = tuple(self._labels(words or clause_words(text)))
         return found
 
-    def _labels(self, text: str) -> dict[str, None]:
+    def _labels(self, words: str) -> dict[str, None]:
         found: dict[str, None] = {}
         clause: list[str] = []
-        for token in self.tokenizer.cut(text, HMM=False):
-            if CJK.match(token):
+        for token in words.split():
+            if token != CLAUSE_BREAK:
                 clause.append(token)
             elif clause:
                 self._clause(clause, found)
@@ -282,7 +284,7 @@ def _texts(period: Period, area):
     )
 
 
-def _background(period: Period) -> list[str]:
+def _background(period: Period) -> list[tuple[str, str]]:
     """The latest ``BACKGROUND`` opinions of all areas in the four quarters before."""
     first = period
     for _n in range(BACKGROUND_QUARTERS):
@@ -292,7 +294,7 @@ def _background(period: Period) -> list[str]:
     return list(
         Submission.objects.filter(created_at__gte=start, created_at__lt=end)
         .order_by("-created_at")
-        .values_list("text", flat=True)[:BACKGROUND]
+        .values_list("text", "words")[:BACKGROUND]
     )
 
 
@@ -368,10 +370,10 @@ def hot_topics(period: Period, area, *, limit: int = 10) -> list[dict]:
     opinions: dict[str, list[int]] = {}
     places: Counter[str] = Counter()  # where in its opinions a topic comes, summed
     total = 0
-    rows = _texts(period, area).values_list("text", "case_id", "area__street__name")
-    for text, case_id, street in rows.iterator(chunk_size=2000):
+    rows = _texts(period, area).values_list("text", "words", "case_id", "area__street__name")
+    for text, words, case_id, street in rows.iterator(chunk_size=2000):
         total += 1
-        for place, label in enumerate(ex.labels(text)):
+        for place, label in enumerate(ex.labels(text, words)):
             counts[label] += 1
             places[label] += place
             opinions.setdefault(label, []).append(total)
@@ -385,8 +387,8 @@ def hot_topics(period: Period, area, *, limit: int = 10) -> list[dict]:
         return []
     background_texts = _background(period)
     background: Counter[str] = Counter()
-    for text in background_texts:
-        background.update(candidates.intersection(ex.labels(text)))
+    for text, words in background_texts:
+        background.update(candidates.intersection(ex.labels(text, words)))
     ranked = sorted(
         candidates,
         key=lambda c: (
@@ -399,10 +401,10 @@ def hot_topics(period: Period, area, *, limit: int = 10) -> list[dict]:
     top = _distinct(ranked, opinions, limit)
     wanted = set(top)
     before: Counter[str] = Counter()
-    for text in (
-        _texts(period.previous(), area).values_list("text", flat=True).iterator(chunk_size=2000)
+    for text, words in (
+        _texts(period.previous(), area).values_list("text", "words").iterator(chunk_size=2000)
     ):
-        before.update(wanted.intersection(ex.labels(text)))
+        before.update(wanted.intersection(ex.labels(text, words)))
     case_ids = {pk for label in top for pk in cases_of.get(label, [])}
     cases = Case.objects.select_related("area__street").in_bulk(case_ids)
     result = []

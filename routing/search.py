@@ -55,6 +55,25 @@ def search_words(text: str) -> str:
     return f" {' '.join(words)} " if words else ""
 
 
+CLAUSE_BREAK = "|"
+_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+
+
+def clause_words(text: str) -> str:
+    """What ``Submission.words`` stores: the text's Chinese words in order, precise mode, with
+    ``|`` where anything else (punctuation, digits, Latin) breaks a clause; spaced. Hot topics
+    (reports.topics) read phrases from it without cutting the text again."""
+    from routing import classifier
+
+    out: list[str] = []
+    for token in classifier.engine().tokenizer.cut(text or "", HMM=False):
+        if _CJK.match(token):
+            out.append(token)
+        elif out and out[-1] != CLAUSE_BREAK:
+            out.append(CLAUSE_BREAK)
+    return " ".join(out)
+
+
 def search_q(text: str) -> Q:
     """Cases whose words hold every word of the search ``text``; all cases for an empty one."""
     from routing.models import Case

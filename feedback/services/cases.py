@@ -12,6 +12,7 @@ from django.db import transaction
 
 from feedback.models import Submission
 from routing.models import Case
+from routing.search import clause_words
 from routing.services.opening import case_open
 from routing.services.workflow import case_merge
 
@@ -54,7 +55,9 @@ def submission_case_open(submission_id: int) -> Case | None:
         site_id=submission.site_id,
         representative_id=submission.representative_id,
     )
-    Submission.objects.filter(pk=submission.pk).update(case=case)
+    Submission.objects.filter(pk=submission.pk).update(
+        case=case, words=clause_words(submission.text)
+    )
     return case
 
 

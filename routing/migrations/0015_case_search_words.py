@@ -7,11 +7,10 @@ SQLite, where search reads the column with LIKE. Its expression is ``routing.sea
 (tests/workbench/test_search_index.py asks EXPLAIN).
 """
 
-from functools import lru_cache
-
 from django.db import migrations, models
 
-BATCH = 5000
+from common.backfill import column_fill
+
 INDEX_SQL = (
     "CREATE INDEX IF NOT EXISTS case_search_words ON routing_case "
     "USING gin (to_tsvector('simple'::regconfig, COALESCE(search_words, '')))"
@@ -19,24 +18,16 @@ INDEX_SQL = (
 
 
 def fill_words(apps, schema_editor):
-    """Every case's words from its stored text, in batches (a million cases: a few minutes,
-    the texts of copies cut once)."""
+    """Every case's words from its stored text (a million cases: minutes)."""
     from routing.search import search_words
 
-    words_of = lru_cache(maxsize=100_000)(search_words)
-    Case = apps.get_model("routing", "Case")
-    rows = Case.objects.using(schema_editor.connection.alias).order_by("pk")
-    last = 0
-    with schema_editor.connection.cursor() as cursor:
-        while True:
-            batch = list(rows.filter(pk__gt=last).values_list("pk", "search_text")[:BATCH])
-            if not batch:
-                break
-            cursor.executemany(
-                "UPDATE routing_case SET search_words = %s WHERE id = %s",
-                [(words_of(text), pk) for pk, text in batch],
-            )
-            last = batch[-1][0]
+    column_fill(
+        schema_editor,
+        apps.get_model("routing", "Case"),
+        source="search_text",
+        target="search_words",
+        compute=search_words,
+    )
 
 
 def create_index(apps, schema_editor):

@@ -19,6 +19,7 @@ from reports import topics
 from reports.periods import Period
 from reports.topics import hot_topics
 from representatives.models import Area
+from routing.search import clause_words
 from tests.factories import AreaFactory
 from tests.reports.helpers import at, made
 
@@ -40,7 +41,7 @@ def _opinions(area, received: str, text: str, n: int) -> None:
     """``n`` opinions saying ``text`` in ``area``, received at ``received``: one through
     intake, the rest copies of its submission (only the texts, dates and areas are read)."""
     case = made(area, received)
-    Submission.objects.filter(case=case).update(text=text)
+    Submission.objects.filter(case=case).update(text=text, words=clause_words(text))
     first = Submission.objects.get(case=case)
     copies = []
     for _k in range(n - 1):
@@ -173,3 +174,20 @@ def test_the_demo_quarter_has_issues_not_fillers(demo):
     ):
         before.update(ex.labels(text))
     assert [t["previous"] for t in found] == [before[t["word"]] for t in found]
+
+
+def test_an_opinion_keeps_its_words_in_order_when_its_case_is_opened(areas):
+    case = made(areas[3], "2026-08-03T10:00")
+    submission = Submission.objects.get(case=case)
+    assert submission.words == clause_words(submission.text)
+    assert submission.words.split()[0] != "|" and "|" in submission.words.split()  # clauses
+
+
+def test_hot_topics_read_the_stored_words_and_cut_only_opinions_without_them(areas):
+    for day in range(1, 5):
+        _opinions(areas[3], f"2026-08-{day:02d}T10:00", "电梯经常停运，老人上下楼很难", 1)
+    stored = [t["word"] for t in hot_topics(Q3, areas[0])]
+    Submission.objects.update(words="")
+    assert [t["word"] for t in hot_topics(Q3, areas[0])] == stored
+    Submission.objects.update(words="路灯 不亮")  # what is stored is what is read
+    assert "路灯不亮" in {t["word"] for t in hot_topics(Q3, areas[0])}
