@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.pagination import CappedPaginator
 from feedback.services.cases import case_merge_with_submissions
 from representatives.models import Role
 from routing.models import (
@@ -117,7 +118,7 @@ def workbench(request):
     form = CaseFilterForm(data, official=official)
     filters = form.filters()
     queue = filters["queue"]
-    page = Paginator(workbench_case_list(request.user, **filters), PAGE_SIZE).get_page(
+    page = CappedPaginator(workbench_case_list(request.user, **filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     page.object_list = list(page.object_list)

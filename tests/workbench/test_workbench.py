@@ -680,3 +680,18 @@ def test_meeting_ignores_cases_outside_the_scope(client, other_street_clerk, in_
     )
     assert response.status_code == 400
     assert not MeetingDecision.objects.exists()
+
+
+def test_a_long_list_stops_counting_at_the_cap_and_says_so(client, clerk, site, monkeypatch):
+    from common.pagination import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 2)
+    for _ in range(3):
+        open_case(site.area, site=site)
+    client.force_login(clerk)
+    response = client.get("/work/", {"queue": "all"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.context["page"].paginator.capped
+    assert "超过 2 件" in response.text
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    response = client.get("/work/", {"queue": "all"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert not response.context["page"].paginator.capped and "超过" not in response.text
