@@ -3,8 +3,12 @@
 Creates a fresh PostgreSQL database, loads the demo network, serves the app with gunicorn
 (DEBUG off, rate limits OFF for the run), drives the real intake form with wrk on loopback
 (every POST a distinct submission with its own one-time key) and a bare view that validates a
-form and saves one row, in alternating rounds (ABBA, so that a shared machine's drift does not
-land on one side). Prints JSON and writes bench-results/.
+form and saves one row, twice: behind the project's middleware (``baseline``) and, from a
+second gunicorn, on Django's default middleware (``minimal``, bench/settings_minimal.py). In
+alternating rounds (ABC CBA, so that a shared machine's drift does not land on one side).
+Besides requests per second it reports the servers' CPU time per stored row, read from /proc
+(the gunicorn master and workers; PostgreSQL's share is not in it), which a shared machine
+disturbs far less. Prints JSON and writes bench-results/.
 """
 
 import json
@@ -29,7 +33,12 @@ PORT = int(os.environ.get("BENCH_PORT", "8077"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 DURATION = os.environ.get("BENCH_DURATION", "8s")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
-MODELS = {"intake": "feedback.models.Submission", "baseline": "bench.models.BaselineEntry"}
+MODELS = {
+    "intake": "feedback.models.Submission",
+    "baseline": "bench.models.BaselineEntry",
+    "minimal": "bench.models.BaselineEntry",
+}
+SIDES = ("intake", "baseline", "minimal")
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 BASE = f"http://127.0.0.1:{PORT}"
 
@@ -91,6 +100,51 @@ def wrk(url: str, body: str, threads: int = 2) -> dict:
     return result
 
 
+def _cpu_s(master: int) -> float:
+    """User + system CPU seconds of a gunicorn master and its live workers, from /proc."""
+    pids = [master]
+    with open(f"/proc/{master}/task/{master}/children") as children:
+        pids += [int(p) for p in children.read().split()]
+    total = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _gunicorn(port: int, settings: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            PY,
+            "-m",
+            "gunicorn",
+            "liaison.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(WORKERS),
+            "--access-logfile",
+            "-",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**env(), "DJANGO_SETTINGS_MODULE": settings},
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def _wait_for(url: str) -> None:
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url)  # noqa: S310 (loopback)
+            return
+        except OSError:
+            time.sleep(0.2)
+
+
 def _stored(name: str) -> int:
     module, model = MODELS[name].rsplit(".", 1)
     return int(manage_shell(f"from {module} import {model}; print({model}.objects.count())"))
@@ -127,58 +181,43 @@ def main() -> None:
     area = manage_shell(
         "from representatives.models import Area; print(Area.objects.get(name='向阳北社区').pk)"
     )
-    server = subprocess.Popen(
-        [
-            PY,
-            "-m",
-            "gunicorn",
-            "liaison.wsgi",
-            "-b",
-            f"127.0.0.1:{PORT}",
-            "-w",
-            str(WORKERS),
-            "--access-logfile",
-            "-",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env(),
-        stdout=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    servers = {
+        PORT: _gunicorn(PORT, "liaison.settings"),
+        PORT + 1: _gunicorn(PORT + 1, "bench.settings_minimal"),
+    }
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{BASE}/healthz")  # noqa: S310
-                break
-            except OSError:
-                time.sleep(0.2)
+        _wait_for(f"{BASE}/healthz")
+        _wait_for(f"http://127.0.0.1:{PORT + 1}/bench/baseline/")
         text = urllib.parse.quote(
             "小区北门的路灯坏了一个多月，晚上老人出门很不安全，希望尽快修好。"
         )
         intake_body = f"text={text}&request_type=help&area={area}&address_line=&category=estate-property&contact_name=&contact_phone=&contact_preference=none&website="
         baseline_body = f"text={text}&request_type=help"
         targets = {
-            "intake": (f"{BASE}/q/{token}/", intake_body),
-            "baseline": (f"{BASE}/bench/baseline/", baseline_body),
+            "intake": (f"{BASE}/q/{token}/", intake_body, PORT),
+            "baseline": (f"{BASE}/bench/baseline/", baseline_body, PORT),
+            "minimal": (f"http://127.0.0.1:{PORT + 1}/bench/baseline/", baseline_body, PORT + 1),
         }
-        for url, body in targets.values():
+        for url, body, _port in targets.values():
             wrk(url, body)  # warm-up (connections, caches)
-        runs = {"intake": [], "baseline": []}
-        before = {name: _stored(name) for name in runs}
-        # Interleaved, ABBA: a shared machine's speed drifts over a minute, and one long run of
-        # each side after the other would put that drift into the ratio.
+        runs: dict[str, list] = {name: [] for name in SIDES}
+        stored = dict.fromkeys(SIDES, 0)
+        cpu = dict.fromkeys(SIDES, 0.0)
+        # Interleaved, ABC CBA: a shared machine's speed drifts over a minute, and one long run
+        # of each side after the other would put that drift into the ratio.
         for number in range(ROUNDS):
-            order = ("intake", "baseline") if number % 2 == 0 else ("baseline", "intake")
-            for name in order:
-                url, body = targets[name]
+            for name in SIDES if number % 2 == 0 else SIDES[::-1]:
+                url, body, port = targets[name]
+                rows, seconds = _stored(name), _cpu_s(servers[port].pid)
                 runs[name].append(wrk(url, body))
-        stored = {name: _stored(name) - before[name] for name in runs}
+                cpu[name] += _cpu_s(servers[port].pid) - seconds
+                stored[name] += _stored(name) - rows
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-    intake, baseline = (_combined(runs[name]) for name in ("intake", "baseline"))
+        for server in servers.values():
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+    cpu_ms = {name: round(1000 * cpu[name] / max(stored[name], 1), 2) for name in SIDES}
+    intake, baseline, minimal = (_combined(runs[name]) for name in SIDES)
     rounds = [
         round(i["per_s"] / b["per_s"], 3)
         for i, b in zip(runs["intake"], runs["baseline"], strict=True)
@@ -198,6 +237,14 @@ def main() -> None:
             "rows_stored": stored["baseline"],
             "rows_match_responses": _rows_match(stored["baseline"], baseline),
         },
+        "minimal": {
+            **minimal,
+            "rows_stored": stored["minimal"],
+            "rows_match_responses": _rows_match(stored["minimal"], minimal),
+        },
+        "cpu_ms_per_row": cpu_ms,
+        "cpu_ratio_to_minimal": round(cpu_ms["intake"] / cpu_ms["minimal"], 2),
+        "cpu_target_ratio": 1.7,
         "ratio": round(intake["per_s"] / baseline["per_s"], 3),
         "ratio_by_round": rounds,
         "target_ratio": 0.7,
@@ -212,9 +259,12 @@ def main() -> None:
         f"ratio {report['ratio']} (rounds: {', '.join(map(str, rounds))}; target ≥ 0.7); "
         "rate limits were OFF"
     )
-    if not (
-        report["intake"]["rows_match_responses"] and report["baseline"]["rows_match_responses"]
-    ):
+    print(
+        "server CPU per stored row: "
+        + ", ".join(f"{name} {ms} ms" for name, ms in cpu_ms.items())
+        + f"; intake / minimal {report['cpu_ratio_to_minimal']} (target ≤ 1.7)"
+    )
+    if not all(report[name]["rows_match_responses"] for name in SIDES):
         sys.exit("rows stored do not match successful responses")
 
 
