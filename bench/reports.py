@@ -16,6 +16,7 @@ dashboard's slowest query follows. Writes test-artifacts/bench/reports.json.
 import argparse
 import json
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -65,6 +66,30 @@ def _refresh_after_a_burst(rollup_refresh) -> float:
     return seconds
 
 
+def _compile_in_a_child(period: str, area_id: int) -> tuple[float, int]:
+    """One briefing compile in a fresh process, as the Celery task runs it: its time and the
+    process's peak resident memory (``ru_maxrss``, Django and the tokenizer included)."""
+    code = (
+        "import resource, time\n"
+        "from reports.periods import Period\n"
+        "from reports.services.briefing import briefing_compile\n"
+        "from representatives.models import Area\n"
+        "started = time.monotonic()\n"
+        f"briefing_compile(period=Period.parse({period!r}), area=Area.objects.get(pk={area_id}))\n"
+        "print(round(time.monotonic() - started, 1), "
+        "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v0", "-c", code],
+        cwd=ROOT,
+        env=os.environ,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    return float(out[-2]), int(out[-1])
+
+
 def main() -> None:
     from bench import worklists as w
 
@@ -84,7 +109,6 @@ def main() -> None:
     from reports import metrics
     from reports.periods import Period
     from reports.rollup import rollup_refresh
-    from reports.services.briefing import briefing_compile
     from representatives.models import Area, Role
     from routing.models import Case
 
@@ -146,11 +170,10 @@ def main() -> None:
     rows_ms = round(sorted(rows_ms)[1], 1)
     print(f"  the same figures counted from the rows (live=True), city: median {rows_ms} ms")
 
-    started = time.monotonic()
-    briefing_compile(period=period, area=city)
-    compile_s = round(time.monotonic() - started, 1)
+    compile_s, compile_mb = _compile_in_a_child(period.key, city.pk)
     print(
-        f"  briefing compile (figures, hot topics over {busiest['n']} texts, appendix): {compile_s} s"
+        f"  briefing compile (figures, hot topics over {busiest['n']} texts, appendix): "
+        f"{compile_s} s, peak memory {compile_mb} MB (target ≤ 60 s, ≤ 512 MB)"
     )
 
     timings = []
@@ -181,6 +204,7 @@ def main() -> None:
                 "rollup_refresh_after_burst_s": burst_s,
                 "figures_from_rows_ms": rows_ms,
                 "briefing_compile_s": compile_s,
+                "briefing_compile_peak_mb": compile_mb,
                 "slowest_query": worst,
                 "plan": plan,
             },
