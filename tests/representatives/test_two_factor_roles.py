@@ -59,3 +59,26 @@ def test_the_committee_workbench_needs_it_in_production(client, settings, areas)
     client.force_login(clerk)
     response = client.get("/work/")
     assert response.status_code == 302 and response["Location"] == "/accounts/two-factor/"
+
+
+def test_a_request_without_a_session_cookie_is_not_checked_and_loads_no_user(rf, settings):
+    """A resident's request carries no session: the middleware must not load a user for it
+    (what it costs shows in `make bench`), and a session cookie brings the check back."""
+    from django.utils.functional import SimpleLazyObject
+
+    from representatives.middleware import RequireTwoFactorMiddleware
+
+    settings.REQUIRE_2FA_ROLES = PRODUCTION
+
+    def never(*_args):
+        raise AssertionError("the user was loaded")
+
+    middleware = RequireTwoFactorMiddleware(lambda request: "served")
+    request = rf.post("/q/some-token/")
+    request.user = SimpleLazyObject(never)
+    assert middleware(request) == "served"
+    request = rf.get("/work/")
+    request.COOKIES[settings.SESSION_COOKIE_NAME] = "anything"
+    request.user = SimpleLazyObject(never)
+    with pytest.raises(AssertionError, match="the user was loaded"):
+        middleware(request)
