@@ -3,11 +3,12 @@
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from representatives.models import Role
+from representatives.selectors import area_ids_under
 from routing.models import OPEN_STATUSES, Case, CaseStatus, ExtensionRequest, Supervision
 from routing.routes import ROUTES, Action, Body
 from routing.search import search_q
@@ -25,7 +26,7 @@ def case_scope(user) -> Q | None:
     if official is None or not user.is_active:
         return None
     if official.role == Role.COMMITTEE_STAFF and official.area_id:
-        return Q(area__path__startswith=official.area.path)
+        return Q(area_id__in=area_ids_under(official.area))
     if official.role == Role.UNIT_STAFF and official.unit_id:
         return Q(unit_id=official.unit_id)
     if official.role == Role.REPRESENTATIVE:
@@ -62,7 +63,7 @@ def get_case_for_user_or_404(user, case_id: int) -> Case:
     return case
 
 
-QUEUES: dict[str, Callable[[datetime], Q | Exists]] = {
+QUEUES: dict[str, Callable[[datetime], Q]] = {
     # key: (label is in the view; the filter here)
     "to_classify": lambda now: Q(status__in=[CaseStatus.NEW, CaseStatus.REOPENED]),
     "to_review": lambda now: Q(status=CaseStatus.UNDER_REVIEW),
@@ -77,8 +78,12 @@ QUEUES: dict[str, Callable[[datetime], Q | Exists]] = {
     "supervised": lambda now: Q(status__in=OPEN_STATUSES, supervision=Supervision.ACTIVE),
     "returned": lambda now: Q(status=CaseStatus.RETURNED),
     "awaiting_rating": lambda now: Q(status=CaseStatus.REPLIED),
-    "extensions": lambda now: Exists(
-        ExtensionRequest.objects.filter(case=OuterRef("pk"), state=ExtensionRequest.State.PENDING)
+    # The few cases with a pending request, found from that side (an EXISTS per case made
+    # PostgreSQL walk every case in date order looking for them).
+    "extensions": lambda now: Q(
+        pk__in=ExtensionRequest.objects.filter(state=ExtensionRequest.State.PENDING).values(
+            "case_id"
+        )
     ),
     "all": lambda now: Q(),
 }
@@ -124,7 +129,7 @@ def case_list_for_user(
         return Case.objects.none()
     qs = Case.objects.filter(scope).filter(QUEUES.get(queue, QUEUES["all"])(timezone.now()))
     if area is not None:
-        qs = qs.filter(area__path__startswith=area.path)
+        qs = qs.filter(area_id__in=area_ids_under(area))
     if category is not None:
         qs = qs.filter(category=category)
     if route:
