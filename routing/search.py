@@ -2,8 +2,8 @@
 
 A case's words are cut once, when it is opened, and stored in ``Case.search_words``: the
 classifier's tokenizer (it knows the domain's words, no HMM) in search mode, which adds the
-dictionary words inside longer ones (拖欠工资 → 拖欠, 工资, 拖欠工资), lower-cased, each once,
-between spaces. A search is cut the same way in precise mode and finds the cases holding every
+dictionary words inside longer ones (拖欠工资 → 拖欠, 工资, 拖欠工资), and every Chinese
+character on its own, lower-cased, each once, between spaces. A search is cut the same way in precise mode and finds the cases holding every
 one of its words. On PostgreSQL the words are a ``tsvector`` of the ``simple`` configuration
 (no stemming, no stop words: the words are already cut) under a GIN index, so a search reads
 the index rather than every case's text; elsewhere (SQLite) each word is a ``LIKE`` on the
@@ -17,6 +17,7 @@ from django.db import connections, router
 from django.db.models import Q
 
 _WORDISH = re.compile(r"\w")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 # Single characters that say nothing on their own in a search.
 _STOP_CHARS = frozenset("的了在是和与及或也都就吗呢啊吧把被给对从向")
 MAX_SEARCH_WORDS = 8
@@ -48,10 +49,13 @@ def search_tokens(text: str) -> list[str]:
 
 
 def search_words(text: str) -> str:
-    """What ``Case.search_words`` stores for ``text``: its words in search mode, spaced."""
+    """What ``Case.search_words`` stores for ``text``: its words in search mode and each of
+    its Chinese characters, spaced. The characters let a one-character word of a search (不,
+    亮 of 路灯不亮) match wherever the text's own cut glued it to another (不亮)."""
     from routing import classifier
 
-    words = _kept(classifier.engine().tokenizer.cut_for_search(text or "", HMM=False))
+    tokens = classifier.engine().tokenizer.cut_for_search(text or "", HMM=False)
+    words = _kept([*tokens, *_HAN.findall(text or "")])
     return f" {' '.join(words)} " if words else ""
 
 

@@ -270,7 +270,8 @@ QUEUES = [
 ROWS = [
     # The committee's workbench: every queue, the search and each filter.
     *[Row("committee", "workbench:workbench", query=f"queue={q}", count=11) for q in QUEUES],
-    Row("committee", "workbench:workbench", query="queue=all&q=路灯", count=11, label="search"),
+    # A search that could be a name reads that name's cases first (selectors_work.NAME).
+    Row("committee", "workbench:workbench", query="queue=all&q=路灯", count=12, label="search"),
     Row("committee", "workbench:workbench", query="queue=all&route=assign", count=11),
     Row("committee", "workbench:workbench", query="queue=all&status=in_progress", count=11),
     Row(

@@ -27,7 +27,8 @@ def test_an_opened_case_keeps_its_words_with_the_words_inside_longer_ones(site):
         ("WIFI", True),  # case does not matter
         ("3号楼", True),
         ("拖欠 路灯", False),  # every word, not any
-        ("资三", False),  # words, not any run of characters
+        ("工人", False),  # a word must be one of the text's (工 is, 工人 is not)
+        ("资三", True),  # characters on their own: 资 and 三 are both in the text
     ],
 )
 def test_search_finds_cases_by_whole_words(site, query, found):
@@ -51,3 +52,10 @@ def test_postgresql_answers_a_search_from_the_gin_index(site):
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = Case.objects.filter(search_q("路灯不亮")).explain()
     assert "case_search_words" in plan
+
+
+def test_a_one_character_word_of_a_search_matches_inside_the_texts_words(site):
+    """路灯不亮 is cut 路灯/不/亮; a text may have been cut 路灯/一直/不亮."""
+    case = open_case(site.area, site=site, text="楼下的路灯一直不亮，晚上很黑。")
+    assert Case.objects.filter(search_q("路灯不亮")).filter(pk=case.pk).exists()
+    assert not Case.objects.filter(search_q("路灯不暗")).exists()
