@@ -305,6 +305,24 @@ class Case(models.Model):
                 name="case_held_by_unit",
                 condition=Q(status__in=["dispatched", "in_progress"]),
             ),
+            # The workbench's lists at a million cases (docs/benchmarks.md): each queue whose
+            # cases are a small, old part of the table reads its own index in its own order,
+            # not the newest cases one by one.
+            models.Index(
+                fields=["-created_at", "-id"],
+                name="case_to_classify",
+                condition=Q(status__in=[S.NEW, S.REOPENED]),
+            ),
+            models.Index(
+                fields=["resolve_by", "id"],
+                name="case_open_by_deadline",
+                condition=Q(status__in=sorted(OPEN_STATUSES)),
+            ),
+            models.Index(
+                fields=["-created_at", "-id"],
+                name="case_open_supervision",
+                condition=Q(status__in=sorted(OPEN_STATUSES)) & ~Q(supervision=""),
+            ),
             # The workbench's queue counts: an index-only scan of the open cases of an area
             # (PostgreSQL covers the columns the counts read; docs/benchmarks.md).
             models.Index(

@@ -89,6 +89,12 @@ QUEUES: dict[str, Callable[[datetime], Q]] = {
 }
 
 
+NEWEST = ("-created_at", "-pk")
+# The deadline queues list the nearest deadline first (the most overdue at the top); the
+# others the newest case first.
+QUEUE_ORDER = {"overdue": ("resolve_by", "pk"), "due_soon": ("resolve_by", "pk")}
+
+
 def queue_counts(user) -> dict[str, int]:
     """How many cases wait in each queue: one aggregate query."""
     scope = case_scope(user)
@@ -144,7 +150,7 @@ def case_list_for_user(
         qs = qs.filter(created_at__date__lte=until)
     if search:
         qs = qs.filter(search_q(search))
-    return qs.select_related("area", "category", "unit").order_by("-created_at", "-pk")
+    return qs.select_related("area", "category", "unit").order_by(*QUEUE_ORDER.get(queue, NEWEST))
 
 
 # The routes a representative or station answers directly, and at which status.

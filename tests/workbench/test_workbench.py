@@ -697,3 +697,13 @@ def test_a_long_list_stops_counting_at_the_cap_and_says_so(client, clerk, site, 
     monkeypatch.setattr(CappedPaginator, "cap", 3)
     response = client.get("/work/", {"queue": "all"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert not response.context["page"].paginator.capped and "超过" not in response.text
+
+
+def test_the_overdue_queue_lists_the_most_overdue_first(client, clerk, site):
+    now = timezone.now()
+    late = [open_case(site.area, site=site) for _ in range(3)]
+    for days, case in zip((2, 9, 5), late, strict=True):
+        Case.objects.filter(pk=case.pk).update(resolve_by=now - timedelta(days=days))
+    client.force_login(clerk)
+    rows = client.get("/work/", {"queue": "overdue"}).context["page"].object_list
+    assert [c.pk for c in rows] == [late[1].pk, late[2].pk, late[0].pk]
