@@ -15,7 +15,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list.values("pk").order_by()[: self.cap + 1].count()
+        rows = self.object_list.values("pk").order_by()  # type: ignore[attr-defined]
+        return rows[: self.cap + 1].count()
 
     @property
     def capped(self) -> bool:
