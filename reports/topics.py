@@ -43,13 +43,13 @@ from reports.periods import Period
 from representatives.models import Area
 from routing import classifier
 from routing.models import Case
-from routing.search import CLAUSE_BREAK, clause_words
+from routing.search import CLAUSE_BREAK, HAN, clause_words
 
 DATA = Path(__file__).resolve().parent / "data"
 FILLERS_FILE = DATA / "topic_fillers.txt"
 ISSUES_FILE = DATA / "topic_issues.txt"
 
-WORD = re.compile(r"^[\u4e00-\u9fff]{2,}$")  # Chinese words of two characters or more
+WORD = re.compile(f"^[{HAN}]{{2,}}$")  # Chinese words of two characters or more
 ROAD = re.compile(r"(路|大道|大街|街)$")  # road names say where, not what
 EXAMPLES = 3
 STREETS = 3

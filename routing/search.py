@@ -3,11 +3,14 @@
 A case's words are cut once, when it is opened, and stored in ``Case.search_words``: the
 classifier's tokenizer (it knows the domain's words, no HMM) in search mode, which adds the
 dictionary words inside longer ones (拖欠工资 → 拖欠, 工资, 拖欠工资), and every Chinese
-character on its own, lower-cased, each once, between spaces. A search is cut the same way in precise mode and finds the cases holding every
-one of its words. On PostgreSQL the words are a ``tsvector`` of the ``simple`` configuration
-(no stemming, no stop words: the words are already cut) under a GIN index, so a search reads
-the index rather than every case's text; elsewhere (SQLite) each word is a ``LIKE`` on the
-spaced words. Both match whole words, so the two databases find the same cases.
+character on its own; lower-cased, each once, between spaces. A search is cut the same way in
+precise mode and finds the cases holding every one of its words. On PostgreSQL the words are
+a ``tsvector`` of the ``simple`` configuration (no stemming, no stop words: the words are
+already cut) under a GIN index, so a search reads the index rather than every case's text;
+elsewhere (SQLite) each word is a ``LIKE`` on the spaced words. Both match whole words, so the
+two databases find the same cases.
+
+An opinion's words in order, for hot topics, are ``clause_words`` (``Submission.words``).
 """
 
 import re
@@ -17,7 +20,9 @@ from django.db import connections, router
 from django.db.models import Q
 
 _WORDISH = re.compile(r"\w")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+HAN = "\u4e00-\u9fff"  # the CJK unified ideographs: what counts as a Chinese character
+_HAN_CHAR = re.compile(f"[{HAN}]")
+_HAN_WORD = re.compile(f"[{HAN}]+")
 # Single characters that say nothing on their own in a search.
 _STOP_CHARS = frozenset("的了在是和与及或也都就吗呢啊吧把被给对从向")
 MAX_SEARCH_WORDS = 8
@@ -55,12 +60,11 @@ def search_words(text: str) -> str:
     from routing import classifier
 
     tokens = classifier.engine().tokenizer.cut_for_search(text or "", HMM=False)
-    words = _kept([*tokens, *_HAN.findall(text or "")])
+    words = _kept([*tokens, *_HAN_CHAR.findall(text or "")])
     return f" {' '.join(words)} " if words else ""
 
 
 CLAUSE_BREAK = "|"
-_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 
 
 def clause_words(text: str) -> str:
@@ -71,7 +75,7 @@ def clause_words(text: str) -> str:
 
     out: list[str] = []
     for token in classifier.engine().tokenizer.cut(text or "", HMM=False):
-        if _CJK.match(token):
+        if _HAN_WORD.fullmatch(token):
             out.append(token)
         elif out and out[-1] != CLAUSE_BREAK:
             out.append(CLAUSE_BREAK)
