@@ -154,3 +154,49 @@ def test_the_case_page_shows_what_the_resident_wrote_before_the_triage_form(clie
     words = html.index("暖气不热，家里只有十五度。")
     assert words < html.index(f'action="/work/cases/{second.pk}/triage/"')
     assert words < html.index('id="suggestion-h"')
+
+
+RAMBLING = (
+    "领导您好！我是向阳北小区3号楼2单元的住户，家里有两个老人，平时腿脚不方便……\n"
+    "说正事：从今年十月开始，我们楼的暖气一直不热，屋里才十四五度，老人晚上冻得睡不着😢。"
+    "物业说是供热公司的事，供热公司又说是小区管网的问题，踢来踢去，打了12345也没人管。"
+    "另外楼下的路灯也坏了快一个月了，晚上黑乎乎的。希望尽快解决！！！电话13955556666"
+)
+
+
+def test_a_long_rambling_opinion_reopened_under_supervision_is_found_in_its_queue(
+    client, clerk, site, unit_staff
+):
+    """Features together, on a message as residents write them: the opinion goes through
+    intake, a supervised hand-off, the unit's result, the reply and a dissatisfied rating;
+    the reopened case is in the queue to classify, first, and a word from the middle of the
+    text finds it there and in the supervised queue, while a word it does not hold does not."""
+    from feedback.models import Satisfaction
+    from feedback.services.rate import case_rate
+    from routing.models import CaseStatus, Supervision
+    from routing.services import workflow
+
+    case = _resident_case(site, name="李秀兰", phone="13955556666", text=RAMBLING)
+    newer = open_case(site.area, site=site)  # a newer case, not reopened, in the same street
+    supervisor = make_official(Role.COMMITTEE_STAFF, username="sup", area=clerk.official.area)
+    triage(case, clerk, route=Route.ASSIGN, unit=unit_staff.official.unit, supervisor=supervisor)
+    workflow.case_accept(case_id=case.pk, actor=unit_staff)
+    workflow.case_respond(case_id=case.pk, actor=unit_staff, result="已联系供热公司排查管网")
+    workflow.case_verify_publish(
+        case_id=case.pk, actor=clerk, reply="已处理", public_actor="市人大"
+    )
+    case.refresh_from_db()
+    assert case.status == CaseStatus.REPLIED, case.status
+    case_rate(
+        submission=case.submissions.get(), value=Satisfaction.DISSATISFIED, comment="还是不热"
+    )
+    case.refresh_from_db()
+    assert case.status == CaseStatus.REOPENED and case.supervision == Supervision.ACTIVE
+
+    client.force_login(clerk)
+    queue = client.get("/work/", {"queue": "to_classify"}).context["page"].object_list
+    assert [c.pk for c in queue] == [newer.pk, case.pk]  # newest first, the reopened one too
+    for queue_key in ("to_classify", "supervised", "all"):
+        found = client.get("/work/", {"queue": queue_key, "q": "供热公司 管网"})
+        assert [c.pk for c in found.context["page"].object_list] == [case.pk], queue_key
+    assert not client.get("/work/", {"queue": "all", "q": "电梯"}).context["page"].object_list
