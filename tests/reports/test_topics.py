@@ -1,6 +1,7 @@
 """Hot topics are issues a reader would name (路灯不亮, 暖气不热), not filler words (几天, 家里,
 门口): phrases ranked against the year before, each with its trend, streets and cases."""
 
+import re
 import time
 import uuid
 from collections import Counter
@@ -191,3 +192,14 @@ def test_hot_topics_read_the_stored_words_and_cut_only_opinions_without_them(are
     assert [t["word"] for t in hot_topics(Q3, areas[0])] == stored
     Submission.objects.update(words="路灯 不亮")  # what is stored is what is read
     assert "路灯不亮" in {t["word"] for t in hot_topics(Q3, areas[0])}
+
+
+def test_the_stored_words_of_a_rambling_opinion_are_chinese_words_between_clause_breaks():
+    text = "领导您好！！我家3号楼的暖气一直不热😢\n物业说找供热公司,12345也打了……WiFi也断了"
+    clauses = [c.split() for c in clause_words(text).split(" | ")]
+    # Punctuation, digits, an emoji, a line break and Latin each end a clause, once.
+    assert clauses[2] == ["号", "楼", "的", "暖气", "一直", "不热"]
+    assert clauses[3] == ["物业", "说", "找", "供热公司"]
+    assert len(clauses) == 6 and all(
+        re.fullmatch(r"[\u4e00-\u9fff]+", w) for c in clauses for w in c
+    )
