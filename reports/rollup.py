@@ -68,17 +68,26 @@ def _month_of(field: str) -> TruncMonth:
 Cells = dict[date, set[int] | None]
 
 
-def _in_cells(field: str, area_field: str, cells: Cells) -> Q:
-    """Rows whose ``field`` falls in one of the months of ``cells`` and whose ``area_field`` is
-    one of that month's areas (any area where the month maps to None)."""
+def _cells_q(cells: Cells, in_month, area_field: str) -> Q:
+    """Rows ``in_month(month)`` of one of the months of ``cells`` whose ``area_field`` is one
+    of that month's areas (any area where the month maps to None)."""
     condition = Q(pk__in=[])
     for month, areas in sorted(cells.items()):
-        start, end = Period(month, add_months(month, 1)).bounds()
-        cell = Q(**{f"{field}__gte": start, f"{field}__lt": end})
+        cell = in_month(month)
         if areas is not None:
             cell &= Q(**{f"{area_field}__in": sorted(areas)})
         condition |= cell
     return condition
+
+
+def _in_cells(field: str, area_field: str, cells: Cells) -> Q:
+    """Source rows of ``cells``: ``field`` in the month, ``area_field`` one of its areas."""
+
+    def in_month(month: date) -> Q:
+        start, end = Period(month, add_months(month, 1)).bounds()
+        return Q(**{f"{field}__gte": start, f"{field}__lt": end})
+
+    return _cells_q(cells, in_month, area_field)
 
 
 def _rows(figure: str, groups, key) -> list[MonthlyCount]:
@@ -312,13 +321,7 @@ def _changed_cells(since: datetime) -> dict[str, Cells]:
 
 def _stored_in(cells: Cells) -> Q:
     """The roll-up's rows of ``cells``."""
-    condition = Q(pk__in=[])
-    for month, areas in cells.items():
-        cell = Q(month=month)
-        if areas is not None:
-            cell &= Q(area_id__in=sorted(areas))
-        condition |= cell
-    return condition
+    return _cells_q(cells, lambda month: Q(month=month), "area_id")
 
 
 def rollup_refresh(*, full: bool = False, now: datetime | None = None) -> dict[str, int]:
