@@ -28,6 +28,8 @@ def database_url() -> str:
 def process_env(**overrides) -> dict:
     """This test run's environment pointed at the test database; ``None`` removes a name."""
     env = dict(os.environ, DATABASE_URL=database_url())
+    if env.get("DATABASE_REPLICA_URL"):  # the replica alias reads the test database too
+        env["DATABASE_REPLICA_URL"] = env["DATABASE_URL"]
     for name, value in overrides.items():
         if value is None:
             env.pop(name, None)
