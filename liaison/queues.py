@@ -26,6 +26,7 @@ QUEUES: dict[str, tuple[str, ...]] = {
     ),
     "reports": (
         "reports.tasks.compile_quarterly_briefing_task",
+        "reports.tasks.compile_requested_briefings_task",
         "reports.tasks.refresh_report_counts_task",
         "routing.tasks.retrain_classifier_task",
     ),

@@ -228,6 +228,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.compile_quarterly_briefing_task",
         "schedule": crontab(day_of_month=1, month_of_year="1,4,7,10", hour=6, minute=0),
     },
+    # Drafts staff asked to compile (the button queues this task too; beat catches a lost one).
+    "compile-requested-briefings": {
+        "task": "reports.tasks.compile_requested_briefings_task",
+        "schedule": 60.0,
+    },
     # The dashboards' monthly roll-up (reports.rollup): the months that changed, then all of
     # them once a night.
     "refresh-report-counts": {

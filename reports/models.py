@@ -38,9 +38,21 @@ class Briefing(models.Model):
     overview_text = models.TextField(_("overview"), max_length=5000, blank=True)
     hot_text = models.TextField(_("hot and difficult issues"), max_length=5000, blank=True)
     proposals_text = models.TextField(_("proposals"), max_length=5000, blank=True)
-    compiled_at = models.DateTimeField(_("compiled"))
+    # None until the first compile has finished (staff's request creates the draft first).
+    compiled_at = models.DateTimeField(_("compiled"), null=True, blank=True)
     compiled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Staff asked for the figures to be compiled (again): the reports queue does it, since at a
+    # million cases a compile takes longer than a request should. Cleared when it is done.
+    compile_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    compile_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -54,6 +66,10 @@ class Briefing(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def compiling(self) -> bool:
+        return self.compile_requested_at is not None
 
 
 class BriefingVersion(models.Model):

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from reports.periods import Period
 from reports.rollup import rollup_refresh
-from reports.services.briefing import briefing_compile
+from reports.services.briefing import briefing_compile, briefings_compile_requested
 from representatives.models import Area
 
 
@@ -19,6 +19,12 @@ def compile_quarterly_briefing_task() -> int:
         return 0
     briefing = briefing_compile(period=period, area=root)
     return briefing.pk
+
+
+@shared_task(acks_late=True)
+def compile_requested_briefings_task() -> int:
+    """Staff's "compile" button, and beat every minute for a request whose task was lost."""
+    return briefings_compile_requested()
 
 
 @shared_task(acks_late=True)

@@ -4,6 +4,7 @@ a phone or as the PDF) and write instructions; staff record what was done.
 Committee staff and leaders whose area contains the briefing's area; anybody else gets a 404
 (visibility equals existence). Drafts are for staff only."""
 
+import logging
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -21,13 +22,16 @@ from reports.forms_briefing import BriefingTextForm, CompileForm, FollowUpForm, 
 from reports.models import Briefing, BriefingVersion, Instruction
 from reports.periods import Period
 from reports.services.briefing import (
-    briefing_compile,
+    briefing_compile_request,
     briefing_edit,
     briefing_issue,
     instruction_create,
     instruction_follow_up,
 )
+from reports.tasks import compile_requested_briefings_task
 from representatives.models import Role
+
+logger = logging.getLogger(__name__)
 
 WHOLE = "briefing"
 
@@ -100,16 +104,42 @@ def briefing_compile_view(request):
             {"briefings": selectors.briefing_list(scope, staff=True), "staff": True, "form": form},
             status=400,
         )
-    briefing = briefing_compile(
+    briefing, asked = briefing_compile_request(
         period=Period.parse(form.cleaned_data["period"]),
         area=form.cleaned_data["area"],
         actor=request.user,
     )
-    messages.success(request, _("The draft was compiled from the cases as they are now."))
+    return _compiling(request, briefing, asked)
+
+
+def _compiling(request, briefing: Briefing, asked: bool):
+    """Hand the compile to the reports queue (a minute's beat catches it if the broker is
+    down) and show the draft, which says it is being compiled."""
+    if asked:
+        try:
+            compile_requested_briefings_task.delay()
+        except Exception:  # noqa: BLE001 - the broker is down: the request stays for beat
+            logger.warning("briefing %s: compile left to beat (broker unavailable)", briefing.pk)
+        briefing.refresh_from_db()
+    if briefing.compiling:
+        messages.info(
+            request,
+            _(
+                "The figures are being compiled from the cases as they are now; this page shows them when they are ready."
+            )
+            if asked
+            else _("The figures are already being compiled."),
+        )
+    else:
+        messages.success(request, _("The draft was compiled from the cases as they are now."))
     return redirect("reports:briefing-draft", briefing.pk)
 
 
 def _draft_page(request, briefing, form, *, status=200):
+    if briefing.compiled_at is None:  # the first compile is under way: nothing to edit yet
+        return render(
+            request, "reports/briefing_compiling.html", {"briefing": briefing}, status=status
+        )
     versions = list(briefing.versions.order_by("-number"))
     context = briefing_context(DraftVersion(briefing))
     context.update(
@@ -144,9 +174,10 @@ def briefing_draft(request, pk: int):
 @login_required
 def briefing_recompile(request, pk: int):
     briefing = _briefing(request, pk, staff=True)
-    briefing_compile(period=Period.parse(briefing.period), area=briefing.area, actor=request.user)
-    messages.success(request, _("The draft was compiled from the cases as they are now."))
-    return redirect("reports:briefing-draft", briefing.pk)
+    briefing, asked = briefing_compile_request(
+        period=Period.parse(briefing.period), area=briefing.area, actor=request.user
+    )
+    return _compiling(request, briefing, asked)
 
 
 @require_POST
@@ -181,6 +212,8 @@ def briefing_issue_view(request, pk: int):
 @login_required
 def briefing_draft_pdf(request, pk: int):
     briefing = _briefing(request, pk, staff=True)
+    if briefing.compiled_at is None:
+        return redirect("reports:briefing-draft", briefing.pk)
     return _pdf(request, DraftVersion(briefing), f"briefing-{briefing.period}-draft")
 
 

@@ -5,7 +5,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone, translation
@@ -34,6 +34,9 @@ logger = logging.getLogger(__name__)
 APPENDIX_ROWS = 500
 CLUSTER_AT_LEAST = 3  # opinions on one matter in one street make a recurring issue
 MOTION_STREETS = 3  # a matter raised in this many streets is a regional common issue
+# A compile staff asked for that has not finished after this long (a worker died) may be asked
+# for again; the queue's own retry does the same for a task that was lost.
+COMPILE_RETRY_AFTER = timedelta(minutes=10)
 
 
 def _case_row(case: Case) -> dict:
@@ -235,12 +238,68 @@ def briefing_compile(*, period: Period, area, actor=None, at: datetime | None = 
             },
         )
         if not created:
+            if briefing.compiled_at is None and not briefing.overview_text:
+                briefing.overview_text = _overview(figures)  # the first compile of a request
             briefing.figures = figures
             briefing.compiled_at = at
             briefing.compiled_by = actor
-            briefing.save(update_fields=["figures", "compiled_at", "compiled_by", "updated_at"])
+            briefing.save(
+                update_fields=[
+                    "figures",
+                    "overview_text",
+                    "compiled_at",
+                    "compiled_by",
+                    "updated_at",
+                ]
+            )
     logger.info("briefing %s compiled for %s (area %s)", briefing.pk, period.key, area.pk)
     return briefing
+
+
+def briefing_compile_request(*, period: Period, area, actor) -> tuple[Briefing, bool]:
+    """Staff ask for the draft of ``period`` for ``area`` to be compiled (again). The draft is
+    created if need be and marked; ``briefings_compile_requested`` (the reports queue) does
+    the work. Returns the draft and whether this asked anew (False: a compile asked for less
+    than ``COMPILE_RETRY_AFTER`` ago is still waiting or running)."""
+    now = timezone.now()
+    with transaction.atomic():
+        briefing, created = Briefing.objects.select_for_update().get_or_create(
+            period=period.key,
+            area=area,
+            defaults={
+                "title": _title(period, area),
+                "compile_requested_at": now,
+                "compile_requested_by": actor,
+            },
+        )
+        if created:
+            return briefing, True
+        if briefing.compiling and now - briefing.compile_requested_at < COMPILE_RETRY_AFTER:
+            return briefing, False
+        briefing.compile_requested_at = now
+        briefing.compile_requested_by = actor
+        briefing.save(update_fields=["compile_requested_at", "compile_requested_by"])
+    return briefing, True
+
+
+def briefings_compile_requested(*, limit: int = 5) -> int:
+    """Compile the drafts staff asked for, oldest request first. A request made again while
+    its compile ran stays for the next round; compiling one draft twice is harmless."""
+    requested = Briefing.objects.filter(compile_requested_at__isnull=False).select_related(
+        "area", "compile_requested_by"
+    )
+    done = 0
+    for briefing in requested.order_by("compile_requested_at")[:limit]:
+        briefing_compile(
+            period=Period.parse(briefing.period),
+            area=briefing.area,
+            actor=briefing.compile_requested_by,
+        )
+        Briefing.objects.filter(
+            pk=briefing.pk, compile_requested_at=briefing.compile_requested_at
+        ).update(compile_requested_at=None, compile_requested_by=None)
+        done += 1
+    return done
 
 
 EDITABLE = ("title", "overview_text", "hot_text", "proposals_text")
@@ -297,6 +356,10 @@ def briefing_issue(
                 ValidationError(
                     _("Say why version %(number)s is corrected.") % {"number": current.number}
                 )
+            ]
+        if briefing.compiled_at is None or briefing.compiling:
+            errors[NON_FIELD_ERRORS] = [
+                ValidationError(_("The figures are being compiled; issue once they are ready."))
             ]
         if errors:
             raise ValidationError(errors)

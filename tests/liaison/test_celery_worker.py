@@ -114,3 +114,30 @@ def test_a_briefing_waiting_on_its_queue_does_not_delay_opening_a_case(
     finally:
         stop(proc)
         redis.Redis.from_url(settings.REDIS_URL).delete(PREFIX + "reports")
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_on_the_reports_queue_compiles_the_draft_staff_asked_for(
+    settings, prefixed_queues, client, committee_staff, areas
+):
+    """The compile button only marks the draft and queues the task; the reports worker
+    compiles it and the draft page then shows the figures (issue 16)."""
+    from reports.models import Briefing
+    from tests.processes import wait_until
+
+    client.force_login(committee_staff)
+    response = client.post("/reports/briefings/compile/", {"period": "2026Q3", "area": areas[0].pk})
+    briefing = Briefing.objects.get()
+    assert response["Location"] == f"/reports/briefings/{briefing.pk}/"
+    assert "正在根据当前办件数据汇总" in client.get(response["Location"]).text
+    proc = _worker(settings, ["reports"])
+    try:
+        wait_until(lambda: not Briefing.objects.get().compiling, timeout=90)
+    except pytest.fail.Exception:
+        pytest.fail(f"the draft was not compiled; the worker printed:\n{stop(proc)}")
+    finally:
+        stop(proc)
+    briefing.refresh_from_db()
+    assert briefing.compiled_at and briefing.compiled_by == committee_staff
+    assert "一、总体情况" in client.get(f"/reports/briefings/{briefing.pk}/").text

@@ -32,6 +32,7 @@ def test_every_task_has_a_queue():
         ("routing.tasks.deadline_sweep_task", "sweeps"),
         ("feedback.tasks.contact_details_purge_task", "sweeps"),
         ("reports.tasks.compile_quarterly_briefing_task", "reports"),
+        ("reports.tasks.compile_requested_briefings_task", "reports"),
         ("reports.tasks.refresh_report_counts_task", "reports"),
         ("routing.tasks.retrain_classifier_task", "reports"),
     ],
