@@ -288,6 +288,8 @@ class Case(models.Model):
                 name="case_unit_desk",
             ),
             models.Index(fields=["resolve_by"], name="case_resolve_by"),
+            # The time of the last change to any case: the queue counts' cache key.
+            models.Index(fields=["updated_at"], name="case_updated_at"),
             # Reports: the cases closed in a period.
             models.Index(
                 fields=["closed_at"], name="case_closed_at", condition=Q(closed_at__isnull=False)

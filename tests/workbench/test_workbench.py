@@ -117,6 +117,26 @@ def test_workbench_shows_queues_with_counts_and_the_rows(client, clerk, new_case
     assert said(everything, "Sent to the handling unit")
 
 
+def test_queue_counts_follow_each_change_and_are_kept_per_scope(client, clerk, site, unit, areas):
+    def counts(user):
+        client.force_login(user)
+        return {t["key"]: t["count"] for t in client.get("/work/").context["tabs"]}
+
+    first = open_case(site.area, site=site)
+    open_case(site.area, site=site)
+    assert counts(clerk)["to_classify"] == 2
+    assert counts(clerk)["to_classify"] == 2  # the second read comes from the cache
+    triage(first, clerk, route=Route.ASSIGN, unit=unit)
+    # A change shows on the next page, not when the cached counts expire.
+    after = counts(clerk)
+    assert after["to_classify"] == 1 and after["all"] is None
+    # Another street's clerk has counts of their own, never the city's cached ones.
+    elsewhere = AreaFactory(code="650203005", name="别的街道", level="street", parent=areas[1])
+    other_clerk = make_official(Role.COMMITTEE_STAFF, area=elsewhere)
+    assert counts(other_clerk)["to_classify"] == 0
+    assert counts(clerk)["to_classify"] == 1
+
+
 def test_workbench_overdue_badge_and_filters(client, clerk, dispatched, site):
     Case.objects.filter(pk=dispatched.pk).update(resolve_by=timezone.now() - timedelta(days=1))
     other = open_case(site.area, site=site, text="垃圾清运不及时，楼下堆了三天。")
@@ -185,9 +205,11 @@ def test_workbench_query_count_does_not_grow_with_rows(client, clerk, site, unit
     with queries(11):
         assert client.get("/work/?queue=all").status_code == 200
     seed(3)
-    with queries(11):
+    with queries(12):  # cases changed: the queue counts are counted again (one query more)
         response = client.get("/work/?queue=all")
     assert len(response.context["page"].object_list) == 12
+    with queries(11):  # and then read from the cache
+        client.get("/work/?queue=all")
 
 
 def test_workbench_paginates_by_25(client, clerk, site):
