@@ -111,9 +111,16 @@ class WorkerRedisCache(RedisCache):
 @pytest.fixture(scope="session", autouse=True)
 def _worker_cache():
     """Under pytest-xdist (PYTEST_XDIST_WORKER=gw0, gw1…), a Redis cache is shared by the
-    workers: each gets a key prefix of its own and clears only that."""
+    workers: each gets a key prefix of its own and clears only that. The file cache (no
+    Redis) gets a directory per worker: one worker's ``clear()`` before each test would
+    otherwise empty the other's rate-limit counts and cached queue counts mid-test."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     default = settings.CACHES["default"]
+    if worker and default["BACKEND"].endswith(".FileBasedCache"):
+        location = f"{default['LOCATION']}-{worker}"
+        with override_settings(CACHES={"default": {**default, "LOCATION": location}}):
+            yield
+        return
     if not worker or not default["BACKEND"].endswith(".RedisCache"):
         yield
         return
