@@ -311,7 +311,8 @@ ROWS = [
     Row("unit", "workbench:desk", query="tab=reported", count=7),
     Row("unit", "workbench:desk-case", pk("in_progress"), count=9),
     # The representative's page, the inbox.
-    Row("representative", "feedback:rep-home", count=8),  # + own QR code, reception days
+    # + own QR code, reception days; one query per way an opinion reaches them (three)
+    Row("representative", "feedback:rep-home", count=10),
     Row("committee", "notifications:inbox", count=5),
     # Reports.
     Row(

@@ -35,6 +35,26 @@ def test_rep_home_leaves_out_other_sites(client, site, site_code, representative
     assert Submission.objects.get().tracking_code not in client.get("/rep/").text
 
 
+def test_each_opinion_once_newest_first_across_the_ways_it_reached_the_representative(
+    client, site, site_code, rep_code, representative_user
+):
+    """Through the site's code, the representative's own (which names the site too) and what
+    they logged: one list, each opinion once, the newest first, the newest ``limit`` kept."""
+    from feedback.selectors import submission_list_for_official
+
+    client.post(rep_code.get_absolute_url(), form_data(site.area, text="第一条，经代表码。"))
+    client.post(site_code.get_absolute_url(), form_data(site.area, text="第二条，经联络点码。"))
+    client.post(rep_code.get_absolute_url(), form_data(site.area, text="第三条，经代表码。"))
+    first, second, third = Submission.objects.order_by("pk")
+    Submission.objects.filter(pk=third.pk).update(logged_by=representative_user)
+    listed = submission_list_for_official(representative_user)
+    assert [s.pk for s in listed] == [third.pk, second.pk, first.pk]
+    assert [s.pk for s in submission_list_for_official(representative_user, limit=2)] == [
+        third.pk,
+        second.pk,
+    ]
+
+
 @pytest.mark.parametrize(
     ("persona", "lands_on"),
     [
