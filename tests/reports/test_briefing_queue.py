@@ -93,8 +93,8 @@ def test_pressing_again_while_it_waits_asks_once_until_the_request_is_stale(
 def test_a_recompile_keeps_the_draft_readable_and_what_staff_write_meanwhile(
     client, committee_staff, quarter, areas, no_worker
 ):
-    from reports.services.briefing import briefing_compile
     from reports.periods import Period
+    from reports.services.briefing import briefing_compile
 
     compiled_at = timezone.now() - timedelta(days=1)
     briefing = briefing_compile(period=Period.parse("2026Q3"), area=areas[0], at=compiled_at)
