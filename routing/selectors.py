@@ -112,10 +112,8 @@ def queue_counts(user) -> dict[str, int]:
         return {}
     now = timezone.now()
     changed = Case.objects.aggregate(at=Max("updated_at"))["at"]
-    key = "queue-counts:{}:{}".format(
-        hashlib.blake2b(repr(scope).encode(), digest_size=12).hexdigest(),
-        changed.timestamp() if changed else 0,
-    )
+    scope_key = hashlib.blake2b(repr(scope).encode(), digest_size=12).hexdigest()
+    key = f"queue-counts:{scope_key}:{changed.timestamp() if changed else 0}"
     counts = cache.get(key)
     if counts is None:
         aggregates = {
