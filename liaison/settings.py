@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "routing",
     "workbench",
     "reports",
+    "open311",
     "demo",
     # The project itself: its system checks and deployment commands (liaison/apps.py).
     "liaison",
@@ -408,6 +409,15 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@liaison.local")
 
+# Open311 GeoReport v2 (open311/, docs/api.md): what its discovery document says.
+OPEN311_CONTACT = env.str(
+    "OPEN311_CONTACT",
+    default="克拉玛依市人大常委会代表联络工作室 (standing committee liaison office)",
+)
+OPEN311_KEY_SERVICE = env.str(
+    "OPEN311_KEY_SERVICE", default="Keys per channel from the standing committee's administrators."
+)
+
 # --- Security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -477,6 +487,7 @@ RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 RATELIMIT_VIEW = "liaison.views.rate_limited"
 INTAKE_RATE = env.str("INTAKE_RATE", default="10/h")
 TRACK_RATE = env.str("TRACK_RATE", default="30/h")
+OPEN311_READ_RATE = env.str("OPEN311_READ_RATE", default="120/m")
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
 
 # Notification backends by channel (the outbox delivers through these).

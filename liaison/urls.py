@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("workbench.urls")),
     path("", include("reports.urls")),
     path("", include("notifications.urls")),
+    path("", include("open311.urls")),
     # The admin's own sign-in would skip the TOTP code: send it to the portal's sign-in.
     path(
         "admin/login/",

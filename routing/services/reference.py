@@ -90,6 +90,7 @@ def categories_load(report: LoadReport) -> None:
         Category(
             slug=row["slug"],
             name=row["name_zh"],
+            name_en=row["name_en"],
             examples=row["examples_zh"],
             default_route=row["default_route"],
             unit_type=row["unit_type"],
