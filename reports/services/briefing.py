@@ -274,7 +274,8 @@ def briefing_compile_request(*, period: Period, area, actor) -> tuple[Briefing, 
         )
         if created:
             return briefing, True
-        if briefing.compiling and now - briefing.compile_requested_at < COMPILE_RETRY_AFTER:
+        asked_at = briefing.compile_requested_at
+        if asked_at is not None and now - asked_at < COMPILE_RETRY_AFTER:
             return briefing, False
         briefing.compile_requested_at = now
         briefing.compile_requested_by = actor

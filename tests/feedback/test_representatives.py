@@ -182,6 +182,7 @@ def test_contact_details_stay_hidden_from_others(
 
 def test_desk_query_count_does_not_grow(client, representative_user, rep_code, site, queries):
     """Ten queries: one per way an opinion reaches a representative (code, site, logged)."""
+
     def add(n):
         for _ in range(n):
             client.post(rep_code.get_absolute_url(), form_data(site.area))
