@@ -92,7 +92,7 @@ class Category(models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(_("name"), max_length=50)
     # The English name (taxonomy.csv): the Open311 API's service name in English.
-    name_en = models.CharField(_("English name"), max_length=80, blank=True)
+    name_en = models.CharField(_("English name"), max_length=120, blank=True)
     examples = models.CharField(_("examples"), max_length=200, blank=True)
     default_route = models.CharField(_("default route"), max_length=12, choices=Route)
     unit_type = models.CharField(_("unit type"), max_length=30, blank=True)

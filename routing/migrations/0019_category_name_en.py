@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='category',
             name='name_en',
-            field=models.CharField(blank=True, max_length=80, verbose_name='English name'),
+            field=models.CharField(blank=True, max_length=120, verbose_name='English name'),
         ),
         migrations.RunPython(names_from_taxonomy, migrations.RunPython.noop),
     ]
