@@ -120,8 +120,10 @@ def _visible_branches(user) -> list[Q] | None:
     if official.role == Role.REPRESENTATIVE:
         rep = getattr(user, "representative", None)
         if rep is not None:
-            # Their own code, and the codes of the sites where they receive residents.
-            branches += [Q(representative=rep), Q(site__in=rep.sites.values("pk"))]
+            # Their own code, and the codes of the sites where they receive residents (the
+            # site ids read first: as a subquery, PostgreSQL walked every submission by date).
+            sites = list(rep.sites.values_list("pk", flat=True))
+            branches += [Q(representative=rep), Q(site_id__in=sites)]
         return branches
     if official.role == Role.STATION_STAFF and official.site_id:
         return [*branches, Q(site_id=official.site_id)]

@@ -311,8 +311,9 @@ ROWS = [
     Row("unit", "workbench:desk", query="tab=reported", count=7),
     Row("unit", "workbench:desk-case", pk("in_progress"), count=9),
     # The representative's page, the inbox.
-    # + own QR code, reception days; one query per way an opinion reaches them (three)
-    Row("representative", "feedback:rep-home", count=10),
+    # + own QR code, reception days; the sites they receive at, then one query per way an
+    # opinion reaches them (three)
+    Row("representative", "feedback:rep-home", count=11),
     Row("committee", "notifications:inbox", count=5),
     # Reports.
     Row(
