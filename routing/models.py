@@ -175,6 +175,18 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="cases",
     )
+    # The street (街道/乡镇) the area lies in, None above a street: set from the area when the
+    # case is created (``save``), and a case's area never changes. The street's lists and the
+    # area filter read it through their own indexes (decision 0022).
+    street = models.ForeignKey(
+        "representatives.Area",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
     unit = models.ForeignKey(
         HandlingUnit,
         verbose_name=_("handling unit"),
@@ -290,6 +302,11 @@ class Case(models.Model):
                 name="case_unit_desk",
             ),
             models.Index(fields=["resolve_by"], name="case_resolve_by"),
+            # A street's lists, newest first: all its cases, and one status of them.
+            models.Index(fields=["street", "-created_at", "-id"], name="case_street_time"),
+            models.Index(
+                fields=["street", "status", "-created_at", "-id"], name="case_street_status"
+            ),
             # The time of the last change to any case: the queue counts' cache key.
             models.Index(fields=["updated_at"], name="case_updated_at"),
             # Reports: the cases closed in a period.
@@ -339,6 +356,11 @@ class Case(models.Model):
 
     def __str__(self):
         return _("Case %(id)s") % {"id": self.pk}
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.area_id:
+            self.street_id = self.area.street_id
+        super().save(*args, **kwargs)
 
     @property
     def reference(self) -> str:

@@ -9,7 +9,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from representatives.models import Role
+from representatives.models import AreaLevel, Role
 from representatives.selectors import area_ids_under
 from routing.models import OPEN_STATUSES, Case, CaseStatus, ExtensionRequest, Supervision
 from routing.routes import ROUTES, Action, Body
@@ -28,7 +28,7 @@ def case_scope(user) -> Q | None:
     if official is None or not user.is_active:
         return None
     if official.role == Role.COMMITTEE_STAFF and official.area_id:
-        return Q(area_id__in=area_ids_under(official.area))
+        return cases_in_area(official.area)
     if official.role == Role.UNIT_STAFF and official.unit_id:
         return Q(unit_id=official.unit_id)
     if official.role == Role.REPRESENTATIVE:
@@ -37,6 +37,15 @@ def case_scope(user) -> Q | None:
     if official.role == Role.STATION_STAFF and official.site_id:
         return Q(site_id=official.site_id)
     return None
+
+
+def cases_in_area(area) -> Q:
+    """The cases of ``area`` and of every area under it. A street's by the cases' own street
+    column (its indexes list a street's cases in date order); any other area's by the ids of
+    its subtree."""
+    if area.level == AreaLevel.STREET:
+        return Q(street_id=area.pk)
+    return Q(area_id__in=area_ids_under(area))
 
 
 def get_case_for_user_or_404(user, case_id: int) -> Case:
@@ -151,7 +160,7 @@ def case_list_for_user(
         return Case.objects.none()
     qs = Case.objects.filter(scope).filter(QUEUES.get(queue, QUEUES["all"])(timezone.now()))
     if area is not None:
-        qs = qs.filter(area_id__in=area_ids_under(area))
+        qs = qs.filter(cases_in_area(area))
     if category is not None:
         qs = qs.filter(category=category)
     if route:

@@ -23,7 +23,7 @@ def case_open(
     classifier's suggestion. Called in the caller's transaction by
     ``feedback.services.cases``."""
     case = Case.objects.create(
-        area_id=area.pk,
+        area=area,
         category_id=category_id,
         request_type=request_type,
         site_id=site_id,
