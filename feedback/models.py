@@ -54,6 +54,9 @@ class Channel(models.TextChoices):
     RECEPTION_DAY = "reception_day", _("Reception day")
     ON_DUTY = "on_duty", _("Representative on duty")
     STAFF_ENTRY = "staff_entry", _("Staff entry")
+    # Sent by a partner's system through the Open311 API (the 12345 hotline, a mini-program);
+    # which partner is ``Submission.partner``.
+    PARTNER = "partner", _("Partner channel (API)")
 
 
 class ContactPreference(models.TextChoices):
@@ -75,6 +78,8 @@ class Submission(models.Model):
     secret = models.CharField(max_length=8, default=new_secret)
     idempotency_key = models.UUIDField(unique=True)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel)
+    # The partner channel's name (its API key's), for ``Channel.PARTNER``; empty otherwise.
+    partner = models.CharField(_("partner channel"), max_length=60, blank=True)
     qr_code = models.ForeignKey(
         "representatives.QRCode",
         null=True,

@@ -33,6 +33,7 @@ class IntakeSource:
     representative: object = None
     reception_day: object = None
     logged_by: object = None
+    partner: str = ""  # the partner channel's name, for Channel.PARTNER (the Open311 API)
 
     @classmethod
     def from_token(cls, resolved, channel: str | None = None) -> "IntakeSource":
@@ -91,7 +92,8 @@ def submission_create(
     racing) returns the first submission with ``created=False`` and writes nothing. ``photos``
     are already-cleaned files (``feedback.photos.clean_photo``); ``pending_photos`` are photos
     kept from an earlier failed attempt of the same form. Sends the receipt SMS (after commit)
-    when the resident gave a number and chose SMS. Callers: intake and logging views.
+    when the resident gave a number and chose SMS. Callers: intake and logging views, the
+    Open311 API.
     """
     # No look-up first: the unique key decides (one query less on every submission).
     fields = {
@@ -161,6 +163,7 @@ def _create(
         tracking_code=tracking_code,
         idempotency_key=key,
         channel=source.channel,
+        partner=source.partner,
         qr_code=source.qr_code,
         placement=source.placement,
         site=source.site,
