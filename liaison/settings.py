@@ -488,6 +488,7 @@ RATELIMIT_VIEW = "liaison.views.rate_limited"
 INTAKE_RATE = env.str("INTAKE_RATE", default="10/h")
 TRACK_RATE = env.str("TRACK_RATE", default="30/h")
 OPEN311_READ_RATE = env.str("OPEN311_READ_RATE", default="120/m")
+OPEN311_POST_RATE = env.str("OPEN311_POST_RATE", default="600/h")  # per partner's key
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
 
 # Notification backends by channel (the outbox delivers through these).

@@ -11,9 +11,10 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from common.crypto import redact_numbers
-from feedback.models import Submission
+from feedback.models import RequestType, Submission
 from routing.models import OPEN_STATUSES, Case, CaseEvent, Category
 
 PAGE_SIZE = 50
@@ -38,12 +39,47 @@ def service_rows() -> list[dict]:
             "service_code": c.slug,
             "service_name": category_name(c),
             "description": c.examples,
-            "metadata": False,
+            "metadata": True,  # request_type and consent (service_attributes)
             "type": "realtime",
             "keywords": c.examples.replace("、", ","),
             "group": "",
         }
         for c in Category.objects.order_by("position", "pk")
+    ]
+
+
+def service_attributes() -> list[dict]:
+    """What a partner may send beside the specification's fields, as ``attribute[code]``
+    (the resident's form asks the same)."""
+    return [
+        {
+            "variable": True,
+            "code": "request_type",
+            "datatype": "singlevaluelist",
+            "required": False,
+            "datatype_description": "",
+            "order": 1,
+            "description": str(_("What kind of opinion it is (default: request for help).")),
+            "values": [{"key": value, "name": str(label)} for value, label in RequestType.choices],
+        },
+        {
+            "variable": True,
+            "code": "consent",
+            "datatype": "singlevaluelist",
+            "required": False,
+            "datatype_description": "",
+            "order": 2,
+            "description": str(
+                _(
+                    "The resident agreed that their name and number are stored to contact them; "
+                    "required when first_name, last_name or phone is sent."
+                )
+            ),
+            "values": [
+                {"key": "true", "name": str(_("Yes"))},
+                {"key": "false", "name": str(_("No"))},
+            ],
+        },
     ]
 
 

@@ -21,7 +21,8 @@ urlpatterns = [
     path("open311/v2/discovery.<fmt:fmt>", views.discovery, name="discovery"),
     path("open311/v2/services.<fmt:fmt>", views.services, name="services"),
     path("open311/v2/services/<slug:code>.<fmt:fmt>", views.service_definition, name="service"),
-    path("open311/v2/requests.<fmt:fmt>", views.requests_list, name="requests"),
+    path("open311/v2/requests.<fmt:fmt>", views.requests_view, name="requests"),
+    path("open311/v2/tokens/<str:token>.<fmt:fmt>", views.token_detail, name="token"),
     path(
         "open311/v2/requests/<str:service_request_id>.<fmt:fmt>",
         views.request_detail,

@@ -3,6 +3,7 @@ definition, requests and one request, in JSON or XML. Reading is public and anon
 cookie, no session); errors are the specification's list of ``code`` and ``description``."""
 
 import functools
+import uuid
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -10,10 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit import ALL
+from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
+from feedback.selectors import submission_get_by_key
 from open311 import selectors
+from open311 import services as partners
 from open311.formats import FORMATS, error, respond
 from routing.models import Category
 
@@ -74,7 +80,11 @@ def services(request, fmt: str):
 def service_definition(request, code: str, fmt: str):
     if not Category.objects.filter(slug=code).exists():
         return error(fmt, 404, _("There is no service with the code %(code)s.") % {"code": code})
-    return respond({"service_code": code, "attributes": []}, fmt, root="service_definition")
+    return respond(
+        {"service_code": code, "attributes": selectors.service_attributes()},
+        fmt,
+        root="service_definition",
+    )
 
 
 def _moment(value: str, name: str, *, end: bool = False) -> datetime:
@@ -100,7 +110,54 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
-@require_GET
+@csrf_exempt  # a partner's server posts with its key, never with a browser's cookie
+@require_http_methods(["GET", "POST"])
+def requests_view(request, fmt: str):
+    if request.method == "POST":
+        return request_create(request, fmt=fmt)
+    return requests_list(request, fmt=fmt)
+
+
+def request_create(request, fmt: str):
+    """POST requests: a partner channel sends a resident's opinion with its ``api_key``."""
+    api_key = partners.api_key_find(request.POST.get("api_key", ""))
+    if api_key is None:
+        return error(fmt, 403, _("api_key is missing, unknown or revoked."))
+    usage = get_usage(
+        request,
+        group="open311-post",
+        key=lambda g, r: api_key.key_hash,
+        rate=settings.OPEN311_POST_RATE,
+        method=ALL,
+        increment=True,
+    )
+    if usage and usage["should_limit"]:
+        response = error(fmt, 429, _("This key sent too many requests; wait and send again."))
+        response["Retry-After"] = str(max(1, int(usage["time_left"])))
+        return response
+    try:
+        submission, _created = partners.partner_request_create(api_key=api_key, params=request.POST)
+    except partners.Refused as refused:
+        return respond(
+            [{"code": 400, "description": description} for description in refused.errors],
+            fmt,
+            root="errors",
+            status=400,
+        )
+    return respond(
+        [
+            {
+                "service_request_id": submission.tracking_code,
+                "token": str(submission.idempotency_key),
+                "service_notice": "",
+                "account_id": None,
+            }
+        ],
+        fmt,
+        root="service_requests",
+    )
+
+
 @read_limited
 def requests_list(request, fmt: str):
     q = request.GET
@@ -145,6 +202,24 @@ def requests_list(request, fmt: str):
         following["page"] = number + 1
         response["Link"] = f'<{request.path}?{following.urlencode()}>; rel="next"'
     return response
+
+
+@require_GET
+@read_limited
+def token_detail(request, token: str, fmt: str):
+    """tokens/<token>: the request a POST created (the token is its idempotency key)."""
+    try:
+        key = uuid.UUID(token)
+    except ValueError:
+        key = None
+    submission = submission_get_by_key(key) if key else None
+    if submission is None:
+        return error(fmt, 404, _("There is no request for the token %(token)s.") % {"token": token})
+    return respond(
+        [{"service_request_id": submission.tracking_code, "token": token}],
+        fmt,
+        root="service_requests",
+    )
 
 
 @require_GET

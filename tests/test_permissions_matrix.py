@@ -240,6 +240,7 @@ PUBLIC = {
     "open311:service",
     "open311:requests",
     "open311:request",
+    "open311:token",
 }
 
 
