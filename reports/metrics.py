@@ -77,6 +77,18 @@ def cases_within(area: Area):
     return Case.objects.filter(within(area))
 
 
+def channel_key(channel: str, partner: str = "") -> str:
+    """A submission's line in the channel breakdown: each partner channel (the Open311 API's
+    keys) by its name, ``partner:12345热线``; any other channel by itself."""
+    return f"{channel}:{partner}" if partner else channel
+
+
+def _channel_label(key: str) -> str:
+    channel, _sep, partner = key.partition(":")
+    label = str(Channel(channel).label) if channel in Channel.values else channel
+    return f"{label}：{partner}" if partner else label
+
+
 def _ranked(counts: Counter, labels: dict, empty: str) -> list[dict]:
     """``[{"key", "label", "count", "share"}]``, largest first."""
     whole = sum(counts.values())
@@ -100,13 +112,13 @@ def _breakdowns(period: Period, area: Area) -> dict[str, list[dict]]:
     opinions = {name: Counter() for name in ("channel", "district", "street", "request_type")}
     groups = (
         _submissions(period, area)
-        .values("channel", "area_id", "request_type")
+        .values("channel", "partner", "area_id", "request_type")
         .annotate(count=Count("id"))
         .order_by()
     )
     for group in groups:
         place = places.get(group["area_id"], {})
-        opinions["channel"][group["channel"]] += group["count"]
+        opinions["channel"][channel_key(group["channel"], group["partner"])] += group["count"]
         opinions["district"][place.get("district__name") or ""] += group["count"]
         opinions["street"][place.get("street__name") or ""] += group["count"]
         opinions["request_type"][group["request_type"]] += group["count"]
@@ -129,7 +141,9 @@ def breakdowns_result(opinions: dict[str, Counter], decided: dict[str, Counter])
     """The six rankings from counts by channel, district and street names, request type
     (opinions) and category name and route (cases)."""
     return {
-        "by_channel": _ranked(opinions["channel"], dict(Channel.choices), ""),
+        "by_channel": _ranked(
+            opinions["channel"], {key: _channel_label(key) for key in opinions["channel"]}, ""
+        ),
         "by_district": _ranked(opinions["district"], {}, _("City level")),
         "by_street": _ranked(opinions["street"], {}, _("District level or above")),
         "by_request_type": _ranked(opinions["request_type"], dict(RequestType.choices), ""),

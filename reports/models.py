@@ -279,7 +279,7 @@ class MonthlyCount(models.Model):
     area = models.ForeignKey(
         "representatives.Area", on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    key = models.CharField(max_length=40, blank=True)
+    key = models.CharField(max_length=80, blank=True)  # a partner channel: "partner:NAME"
     count = models.PositiveIntegerField()
     total = models.FloatField(default=0)
 

@@ -133,7 +133,7 @@ def _opinions(cells: Cells) -> list[MonthlyCount]:
     """Submissions by channel, request type, and the site, representative and placement whose
     code brought them (亮码覆盖面), per month of receipt and area."""
     keys = {
-        "opinions.channel": _field("channel"),
+        "opinions.channel": lambda g: metrics.channel_key(g["channel"], g["partner"]),
         "opinions.type": _field("request_type"),
         "opinions.site": _present("site_id"),
         "opinions.rep": _present("representative_id"),
@@ -142,7 +142,16 @@ def _opinions(cells: Cells) -> list[MonthlyCount]:
     groups = (
         Submission.objects.filter(_in_cells("created_at", "area_id", cells))
         .annotate(m=_month_of("created_at"), a=F("area_id"))
-        .values("m", "a", "channel", "request_type", "site_id", "representative_id", "placement_id")
+        .values(
+            "m",
+            "a",
+            "channel",
+            "partner",
+            "request_type",
+            "site_id",
+            "representative_id",
+            "placement_id",
+        )
         .annotate(n=Count("id"))
         .order_by()
     )

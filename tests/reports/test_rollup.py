@@ -156,3 +156,22 @@ def test_the_beat_refreshes_every_few_minutes_and_recounts_nightly(settings):
     nightly = settings.CELERY_BEAT_SCHEDULE["recount-report-counts"]
     assert often["task"] == nightly["task"] == "reports.tasks.refresh_report_counts_task"
     assert often["schedule"] <= 300 and nightly["kwargs"] == {"full": True}
+
+
+def test_partner_channels_are_counted_each_by_name_in_the_rows_and_the_roll_up(quarter, areas):
+    """Opinions sent through the Open311 API count under their partner's name (issue 17.1)."""
+    from feedback.models import Channel, Submission
+
+    first, second, third = Submission.objects.filter(
+        created_at__gte=at("2026-07-01T00:00"), created_at__lt=at("2026-10-01T00:00")
+    ).order_by("pk")[:3]
+    Submission.objects.filter(pk__in=[first.pk, second.pk]).update(
+        channel=Channel.PARTNER, partner="12345热线"
+    )
+    Submission.objects.filter(pk=third.pk).update(channel=Channel.PARTNER, partner="区政务小程序")
+    rollup_refresh(full=True)
+    _same_as_rows(PERIODS, areas)
+    rolled = rollup_dashboard(Period.parse("2026Q3"), areas[0], at=NOW)
+    channels = {r["label"]: r["count"] for r in rolled["volume"]["by_channel"]}
+    assert channels["合作渠道（接口）：12345热线"] == 2
+    assert channels["合作渠道（接口）：区政务小程序"] == 1
