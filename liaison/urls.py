@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("start/", views.landing, name="landing"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("display/", views.display, name="display"),
     path("", include("representatives.urls")),
     path("", include("feedback.urls")),
     path("", include("workbench.urls")),

@@ -7,8 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 from django.views.static import serve
 
 from representatives.models import Role
@@ -77,6 +79,34 @@ def healthz(request):
     if failed:
         body["errors"] = failed
     return JsonResponse(body, status=503 if failed else 200)
+
+
+DISPLAY_COOKIE = "display"
+DISPLAYS = ("large", "standard")
+
+
+@csrf_exempt  # a reading preference: nothing to forge, and it must work where cookies just began
+@require_POST
+def display(request):
+    """The large-text, high-contrast switch (适老化) on every page: a button, no script. The
+    choice is kept in a cookie for a year and the reader goes back to the page they were on."""
+    choice = request.POST.get("display", "")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = "/"
+    response = redirect(back)
+    if choice in DISPLAYS:
+        response.set_cookie(
+            DISPLAY_COOKIE,
+            choice,
+            max_age=365 * 24 * 3600,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
 
 
 def rate_limited(request, exception):

@@ -218,6 +218,7 @@ PAGES = [
 PUBLIC = {
     "home",
     "healthz",
+    "display",  # the large-text switch (tests/liaison/test_display.py)
     "feedback:intake",
     "feedback:track-lookup",
     "feedback:track",
