@@ -3,9 +3,10 @@ public without anything that points to a person (DESIGN section 9; docs/api.md).
 
 A request is one resident's submission; its status is its case's. Published: the tracking
 code (``service_request_id``; the tracking page also needs the secret, never published), the
-category, the street, when it came in and last changed, open or closed, and the latest public
-reply of staff with numbers masked. Never: the resident's own text, names, phones, photos,
-the site or representative it came through."""
+category, the street, when it came in and last changed, open or closed. Never: the
+resident's own text, staff's reply to the resident (written to them: it may name them or
+their family), names, phones, photos, the site or representative it came through; and no
+report of wrongdoing at all."""
 
 from datetime import datetime
 
@@ -13,12 +14,12 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from common.crypto import redact_numbers
-from feedback.models import RequestType, Submission
-from routing.models import OPEN_STATUSES, Case, CaseEvent, Category
+from feedback.models import Channel, RequestType, Submission
+from routing.models import OPEN_STATUSES, Case, Category
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+MAX_DEPTH = 10_000  # rows a client may page through in one query's results (page × page_size)
 DEFAULT_DAYS = 90  # the specification's default window when no date is given
 STATUSES = ("open", "closed")
 
@@ -93,7 +94,9 @@ def requests_matching(
 ) -> QuerySet[Submission]:
     """Submissions with a case, newest first. Given ids, only those (the other filters do not
     apply, as the specification says)."""
-    qs = Submission.objects.filter(case__isnull=False)
+    # Reports of wrongdoing (举报) are never listed: that one was made, where and when, is
+    # itself something to protect.
+    qs = Submission.objects.filter(case__isnull=False).exclude(request_type=RequestType.REPORT)
     if ids:
         return qs.filter(tracking_code__in=ids).order_by("-created_at", "-pk")
     if codes:
@@ -108,9 +111,19 @@ def requests_matching(
     return qs.order_by("-created_at", "-pk")
 
 
+def partner_request_by_token(token) -> Submission | None:
+    """The request a partner created with this token (its idempotency key); a resident's
+    form key is not a token."""
+    return (
+        Submission.objects.filter(idempotency_key=token, channel=Channel.PARTNER)
+        .only("tracking_code")
+        .first()
+    )
+
+
 def request_rows(submissions) -> list[dict]:
-    """The page's rows: two queries however many (the rows with their case, category and
-    street; the cases' public replies)."""
+    """The page's rows: one query however many (the rows with their case, category and
+    street)."""
     submissions = list(
         submissions.select_related("case__category", "case__area__street").only(
             "tracking_code",
@@ -125,26 +138,20 @@ def request_rows(submissions) -> list[dict]:
             "case__area__street__name",
         )
     )
-    events = CaseEvent.objects.filter(
-        case_id__in={s.case_id for s in submissions},
-        is_public=True,
-        kind=CaseEvent.Kind.REPLY,
-    ).order_by("case_id", "created_at", "pk")
-    replies = dict(events.values_list("case_id", "note"))  # in date order: the latest wins
-    return [_row(s, s.case, replies.get(s.case_id, "")) for s in submissions]
+    return [_row(s, s.case) for s in submissions]
 
 
 def _when(value: datetime | None) -> str | None:
     return timezone.localtime(value).isoformat(timespec="seconds") if value else None
 
 
-def _row(submission: Submission, case: Case, reply: str) -> dict:
+def _row(submission: Submission, case: Case) -> dict:
     area = case.area
     street = area.street.name if area.street_id else area.name
     return {
         "service_request_id": submission.tracking_code,
         "status": "open" if case.status in OPEN_STATUSES else "closed",
-        "status_notes": redact_numbers(reply),
+        "status_notes": "",
         "service_name": category_name(case.category),
         "service_code": case.category.slug if case.category else "",
         "description": "",

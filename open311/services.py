@@ -54,6 +54,11 @@ FIELD_NAMES = {
 }
 
 
+class Conflict(Exception):
+    """The idempotency key was used before for another request (other words or another
+    channel): nothing is stored, as the resident's form answers a changed resend (409)."""
+
+
 class Refused(Exception):
     """What was sent cannot be stored: the specification's error list, one per field."""
 
@@ -106,7 +111,7 @@ def partner_request_create(*, api_key: ApiKey, params) -> tuple[Submission, bool
         raise Refused(list(dict.fromkeys(errors)))
     cleaned = form.cleaned_data
     with transaction.atomic():
-        return submission_create(
+        submission, created = submission_create(
             key=key,
             source=IntakeSource(channel=Channel.PARTNER, partner=api_key.channel),
             area_id=cleaned["area"],
@@ -120,3 +125,12 @@ def partner_request_create(*, api_key: ApiKey, params) -> tuple[Submission, bool
             consent=cleaned["consent"],
             language=translation.get_language() or "zh-hans",
         )
+    if not created and (
+        submission.channel != Channel.PARTNER
+        or submission.partner != api_key.channel
+        or submission.text != cleaned["text"]
+    ):
+        raise Conflict(
+            _("idempotency_key was used before for another request; send this one with a new key.")
+        )
+    return submission, created

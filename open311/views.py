@@ -17,7 +17,6 @@ from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
-from feedback.selectors import submission_get_by_key
 from open311 import selectors
 from open311 import services as partners
 from open311.formats import FORMATS, error, respond
@@ -96,7 +95,10 @@ def _moment(value: str, name: str, *, end: bool = False) -> datetime:
     except ValueError:  # well formed but impossible: 2026-13-45
         day = parsed = None
     if day is not None:
-        parsed = datetime.combine(day + timedelta(days=1) if end else day, time())
+        try:
+            parsed = datetime.combine(day + timedelta(days=1) if end else day, time())
+        except OverflowError:  # 9999-12-31 as an end date
+            parsed = None
     if parsed is None:
         raise ValueError(
             _("%(name)s is not a date and time such as 2026-12-01T08:00:00+08:00.") % {"name": name}
@@ -118,6 +120,7 @@ def requests_view(request, fmt: str):
     return requests_list(request, fmt=fmt)
 
 
+@read_limited
 def request_create(request, fmt: str):
     """POST requests: a partner channel sends a resident's opinion with its ``api_key``."""
     api_key = partners.api_key_find(request.POST.get("api_key", ""))
@@ -137,6 +140,8 @@ def request_create(request, fmt: str):
         return response
     try:
         submission, _created = partners.partner_request_create(api_key=api_key, params=request.POST)
+    except partners.Conflict as conflict:
+        return error(fmt, 409, str(conflict))
     except partners.Refused as refused:
         return respond(
             [{"code": 400, "description": description} for description in refused.errors],
@@ -179,6 +184,13 @@ def requests_list(request, fmt: str):
         number = int(q.get("page") or 1)
     except ValueError:
         return error(fmt, 400, _("page and page_size are whole numbers."))
+    if number * size > selectors.MAX_DEPTH:
+        return error(
+            fmt,
+            400,
+            _("Pages end after %(n)s requests; narrow the dates to read further.")
+            % {"n": selectors.MAX_DEPTH},
+        )
     if not 1 <= size <= selectors.MAX_PAGE_SIZE or number < 1:
         return error(
             fmt,
@@ -212,7 +224,7 @@ def token_detail(request, token: str, fmt: str):
         key = uuid.UUID(token)
     except ValueError:
         key = None
-    submission = submission_get_by_key(key) if key else None
+    submission = selectors.partner_request_by_token(key) if key else None
     if submission is None:
         return error(fmt, 404, _("There is no request for the token %(token)s.") % {"token": token})
     return respond(

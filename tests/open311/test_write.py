@@ -16,6 +16,7 @@ from feedback.models import Channel, Submission
 from open311.models import ApiKey
 from open311.services import api_key_create, api_keys_revoke
 from routing.models import Case
+from tests.routing.helpers import open_case
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_suggestion")]
 
@@ -73,6 +74,18 @@ def test_a_retry_with_the_same_key_stores_one_request(client, hotline, areas):
     first, again = post(client, data), post(client, data)
     assert first.status_code == again.status_code == 200
     assert json.loads(first.content) == json.loads(again.content)
+    assert Submission.objects.count() == 1
+
+
+def test_a_key_reused_for_other_words_is_a_conflict_and_stores_nothing(client, hotline, areas):
+    _key, raw = hotline
+    key = str(uuid.uuid4())
+    assert post(client, sent(areas[3], raw, idempotency_key=key)).status_code == 200
+    changed = post(client, sent(areas[3], raw, idempotency_key=key, description=TEXT + "补充。"))
+    assert changed.status_code == 409
+    assert "idempotency_key" in json.loads(changed.content)[0]["description"]
+    _other, other_raw = api_key_create(channel="区政务小程序")
+    assert post(client, sent(areas[3], other_raw, idempotency_key=key)).status_code == 409
     assert Submission.objects.count() == 1
 
 
@@ -174,8 +187,11 @@ def test_the_command_prints_the_key_last_and_stores_only_its_hash(categories, ar
     assert post(client, sent(areas[3], raw)).status_code == 403
 
 
-def test_a_token_nobody_was_given_is_not_found(client):
+def test_a_token_nobody_was_given_is_not_found(client, site, categories):
     assert client.get(f"/open311/v2/tokens/{uuid.uuid4()}.json").status_code == 404
+    # A resident's own form key is not a token.
+    resident = open_case(site.area, site=site).submissions.get()
+    assert client.get(f"/open311/v2/tokens/{resident.idempotency_key}.json").status_code == 404
     assert client.get("/open311/v2/tokens/abc.xml").status_code == 404
 
 
