@@ -1,9 +1,12 @@
 """The quarterly briefing (民情民意专报), its issued versions, leaders' instructions (批示), and
 the stop words of the hot-topic extraction."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -67,9 +70,14 @@ class Briefing(models.Model):
     def __str__(self):
         return self.title
 
+    # A compile asked for that has not finished after this long (a worker died, the compile
+    # failed) counts as not under way: staff may ask again, and the draft may be issued.
+    COMPILE_RETRY_AFTER = timedelta(minutes=10)
+
     @property
     def compiling(self) -> bool:
-        return self.compile_requested_at is not None
+        asked = self.compile_requested_at
+        return asked is not None and timezone.now() - asked < self.COMPILE_RETRY_AFTER
 
 
 class BriefingVersion(models.Model):

@@ -5,6 +5,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q
@@ -34,9 +35,7 @@ logger = logging.getLogger(__name__)
 APPENDIX_ROWS = 500
 CLUSTER_AT_LEAST = 3  # opinions on one matter in one street make a recurring issue
 MOTION_STREETS = 3  # a matter raised in this many streets is a regional common issue
-# A compile staff asked for that has not finished after this long (a worker died) may be asked
-# for again; the queue's own retry does the same for a task that was lost.
-COMPILE_RETRY_AFTER = timedelta(minutes=10)
+COMPILE_RETRY_AFTER = Briefing.COMPILE_RETRY_AFTER
 
 
 def _case_row(case: Case) -> dict:
@@ -274,8 +273,7 @@ def briefing_compile_request(*, period: Period, area, actor) -> tuple[Briefing, 
         )
         if created:
             return briefing, True
-        asked_at = briefing.compile_requested_at
-        if asked_at is not None and now - asked_at < COMPILE_RETRY_AFTER:
+        if briefing.compiling:
             return briefing, False
         briefing.compile_requested_at = now
         briefing.compile_requested_by = actor
@@ -284,18 +282,29 @@ def briefing_compile_request(*, period: Period, area, actor) -> tuple[Briefing, 
 
 
 def briefings_compile_requested(*, limit: int = 5) -> int:
-    """Compile the drafts staff asked for, oldest request first. A request made again while
+    """Compile the drafts staff asked for, oldest request first. One worker at a time per
+    draft (a lock in the cache for as long as a request counts as under way); a compile that
+    fails is logged and left for the next round, the others go on. A request made again while
     its compile ran stays for the next round; compiling one draft twice is harmless."""
     requested = Briefing.objects.filter(compile_requested_at__isnull=False).select_related(
         "area", "compile_requested_by"
     )
     done = 0
     for briefing in requested.order_by("compile_requested_at")[:limit]:
-        briefing_compile(
-            period=Period.parse(briefing.period),
-            area=briefing.area,
-            actor=briefing.compile_requested_by,
-        )
+        lock = f"briefing-compile:{briefing.pk}"
+        if not cache.add(lock, 1, timeout=int(COMPILE_RETRY_AFTER.total_seconds())):
+            continue  # another worker compiles it
+        try:
+            briefing_compile(
+                period=Period.parse(briefing.period),
+                area=briefing.area,
+                actor=briefing.compile_requested_by,
+            )
+        except Exception:
+            logger.exception("briefing %s: the compile staff asked for failed", briefing.pk)
+            continue
+        finally:
+            cache.delete(lock)
         Briefing.objects.filter(
             pk=briefing.pk, compile_requested_at=briefing.compile_requested_at
         ).update(compile_requested_at=None, compile_requested_by=None)

@@ -127,3 +127,40 @@ def test_a_recompile_keeps_the_draft_readable_and_what_staff_write_meanwhile(
         {"title": "三季度专报", "overview_text": "汇编时写的概述", "confirm": "on"},
     )
     assert issued.status_code == 302 and BriefingVersion.objects.count() == 1
+
+
+def test_a_compile_that_never_finished_can_be_asked_for_again(
+    client, committee_staff, quarter, areas, no_worker
+):
+    client.force_login(committee_staff)
+    _compile(client, areas[0])
+    briefing = Briefing.objects.get()
+    # The worker died with it: after a while the page says so and offers the button again.
+    Briefing.objects.update(
+        compile_requested_at=briefing.compile_requested_at - COMPILE_RETRY_AFTER
+    )
+    page = client.get(f"/reports/briefings/{briefing.pk}/")
+    assert "没有完成" in page.text and "refresh" not in page.text
+    assert f"/reports/briefings/{briefing.pk}/recompile/" in page.text
+    again = client.post(f"/reports/briefings/{briefing.pk}/recompile/", follow=True)
+    assert "正在根据当前办件数据汇总" in again.text
+    assert compile_requested_briefings_task() == 1
+    assert "一、总体情况" in client.get(f"/reports/briefings/{briefing.pk}/").text
+
+
+def test_a_draft_whose_compile_fails_does_not_hold_up_the_others(
+    committee_staff, quarter, areas, no_worker
+):
+    from reports.periods import Period
+    from reports.services.briefing import briefing_compile_request, briefings_compile_requested
+
+    broken, _asked = briefing_compile_request(
+        period=Period.parse("2026Q3"), area=areas[0], actor=committee_staff
+    )
+    Briefing.objects.filter(pk=broken.pk).update(period="not-a-period")  # cannot be compiled
+    fine, _asked = briefing_compile_request(
+        period=Period.parse("2026Q2"), area=areas[0], actor=committee_staff
+    )
+    assert briefings_compile_requested() == 1
+    assert not Briefing.objects.get(pk=fine.pk).compiling
+    assert Briefing.objects.get(pk=broken.pk).compiling  # left for the next round, logged
