@@ -1,13 +1,17 @@
 /* The resident's form keeps what was typed (适老化, docs/accessibility.md): in this browser's
-   storage, per form page, as it is typed. Closed by mistake or reloaded, the page fills it in
-   again, one-time key included, so sending it twice still stores one opinion. Sent while the
-   network is down, it waits and sends itself when the network is back. Names and phone numbers
-   are not kept (a shared phone). Without script the form works as before. */
+   storage, per form page, as it is typed, for two hours. Closed by mistake or reloaded, the page
+   fills it in again (with a button to clear it), one-time key included unless the draft had
+   already left for the server, so a retry still stores one opinion and nobody is shown an
+   earlier sender's receipt. Sent while the network is down, it waits and sends itself when the
+   network is back. Names and phone numbers are not kept (a shared phone). Without script the
+   form works as before. */
 (function () {
   "use strict";
   var PREFIX = "liaison-draft:";
   var KEPT = ["form_key", "text", "address_line", "area", "category", "request_type"];
-  var WEEK = 7 * 24 * 3600 * 1000;
+  // Long enough for a dropped network or a closed tab; short enough that the next person on a
+  // shared phone does not find it.
+  var KEEP_FOR = 2 * 3600 * 1000;
   var storage;
   try {
     storage = window.localStorage;
@@ -54,15 +58,38 @@
   function say(text) {
     if (status) { status.textContent = text; status.hidden = false; }
   }
+  function offerClear() {
+    if (!status) return;
+    var clear = document.createElement("button");
+    clear.type = "button";
+    clear.className = "button-secondary button-small";
+    clear.textContent = form.getAttribute("data-clear");
+    clear.addEventListener("click", function () {
+      storage.removeItem(key);
+      KEPT.forEach(function (name) {
+        var el = field(name);
+        if (el && name !== "form_key" && el.tagName === "TEXTAREA") el.value = "";
+        if (el && name !== "form_key" && el.tagName === "INPUT" && el.type === "text") el.value = "";
+      });
+      status.hidden = true;
+    });
+    status.appendChild(document.createTextNode(" "));
+    status.appendChild(clear);
+  }
 
   var draft = null;
   try { draft = JSON.parse(storage.getItem(key) || "null"); } catch (e) { draft = null; }
   // Only a fresh page is filled in: a page the server sent back with errors holds what was
   // sent already.
-  if (draft && Date.now() - draft.saved < WEEK && !form.querySelector(".errorlist") && draft.text) {
-    KEPT.forEach(function (name) { setValue(name, draft[name]); });
+  if (draft && Date.now() - draft.saved < KEEP_FOR && !form.querySelector(".errorlist") && draft.text) {
+    KEPT.forEach(function (name) {
+      // A draft that left for the server keeps its words but not its key: whoever presses
+      // send next gets a receipt of their own, never the earlier one's.
+      if (name !== "form_key" || !draft.sent) setValue(name, draft[name]);
+    });
     say(form.getAttribute("data-restored"));
-  } else if (draft && Date.now() - draft.saved >= WEEK) {
+    offerClear();
+  } else if (draft) {
     storage.removeItem(key);
   }
 
@@ -78,6 +105,9 @@
       waiting = false;
       window.clearInterval(timer);
       window.removeEventListener("online", send);
+      var sent = JSON.parse(storage.getItem(key) || "{}");
+      sent.sent = true;
+      storage.setItem(key, JSON.stringify(sent));
       form.submit();
     }
   }
@@ -86,6 +116,11 @@
   form.addEventListener("change", save);
   form.addEventListener("submit", function (event) {
     save();
+    if (navigator.onLine !== false) {
+      var sent = JSON.parse(storage.getItem(key));
+      sent.sent = true;
+      storage.setItem(key, JSON.stringify(sent));
+    }
     if (navigator.onLine === false) {
       event.preventDefault();
       say(form.getAttribute("data-offline"));

@@ -141,6 +141,7 @@ def test_the_form_keeps_what_was_typed_and_sends_it_once_when_the_network_is_bac
     status = page.locator("[data-draft-status]")
     expect(status).to_be_visible()
     expect(status).to_contain_text("填")
+    expect(status.get_by_role("button", name=zh("Clear and start again"))).to_be_visible()
     expect(page.get_by_label(zh(labels["text"].label), exact=True)).to_have_value(TEXT)
     expect(page.get_by_label(zh(RequestType.HELP.label), exact=True)).to_be_checked()
     assert page.locator("input[name=form_key]").input_value() == key  # the same one-time key
