@@ -22,6 +22,7 @@ urlpatterns = [
     path("track/", views.track_lookup, name="track-lookup"),
     path("track/<code:code>/<code:secret>/", views.track, name="track"),
     path("track/<code:code>/<code:secret>/receipt/", views.receipt, name="receipt"),
+    path("track/<code:code>/<code:secret>/receipt/sms/", views.receipt_sms, name="receipt-sms"),
     path("track/<code:code>/<code:secret>/rate/", views.rate, name="rate"),
     path(
         "track/<code:code>/<code:secret>/photos/<slug:kind>/<int:pk>/<slug:rendition>/",

@@ -42,6 +42,7 @@ from feedback.selectors import (
 )
 from feedback.services.contact import submission_contact_reveal
 from feedback.services.housekeeping import pending_photos_keep, pending_photos_rekey
+from feedback.services.notify import receipt_sms_offer, receipt_sms_send
 from feedback.services.rate import case_rate
 from feedback.services.submit import IntakeSource, submission_create
 from representatives.models import Role
@@ -262,7 +263,28 @@ def intake(request, token):
 @guessing_limited
 def receipt(request, code, secret):
     submission = _submission_by_code_or_404(request, code, secret)
-    return _page(request, "feedback/receipt.html", {"submission": submission})
+    return _page(
+        request,
+        "feedback/receipt.html",
+        {"submission": submission, "sms_offer": receipt_sms_offer(submission)},
+    )
+
+
+@resident_private
+@require_POST
+@guessing_limited
+def receipt_sms(request, code, secret):
+    """The receipt's button: the tracking link and key to the number the resident gave."""
+    submission = _submission_by_code_or_404(request, code, secret)
+    if receipt_sms_send(submission_id=submission.pk):
+        messages.success(
+            request,
+            _("The tracking code and key are on their way to %(phone)s.")
+            % {"phone": submission.contact_phone_masked},
+        )
+    else:
+        messages.info(request, _("A text message with them was already sent to your number."))
+    return redirect("feedback:receipt", submission.tracking_code, submission.secret)
 
 
 @resident_private

@@ -223,6 +223,7 @@ PUBLIC = {
     "feedback:track-lookup",
     "feedback:track",
     "feedback:receipt",
+    "feedback:receipt-sms",  # the tracking key in the URL (tests/feedback/test_receipt_sms.py)
     "feedback:rate",
     # Opened by the tracking key or the form's one-time key in the URL (tests/feedback/
     # test_private_photos.py).
