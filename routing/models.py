@@ -307,6 +307,18 @@ class Case(models.Model):
             models.Index(
                 fields=["street", "status", "-created_at", "-id"], name="case_street_status"
             ),
+            # A street's "to classify" and deadline queues in their own order (its new cases
+            # are rarely the city's newest: the city's partial indexes made it walk others').
+            models.Index(
+                fields=["street", "-created_at", "-id"],
+                name="case_street_to_classify",
+                condition=Q(status__in=[S.NEW, S.REOPENED]),
+            ),
+            models.Index(
+                fields=["street", "resolve_by", "id"],
+                name="case_street_open_by_deadline",
+                condition=Q(status__in=sorted(OPEN_STATUSES)),
+            ),
             # The time of the last change to any case: the queue counts' cache key.
             models.Index(fields=["updated_at"], name="case_updated_at"),
             # Reports: the cases closed in a period.
