@@ -72,6 +72,17 @@ def phone_hash(phone: str) -> str:
     return _lookup_hash("phone", digits)
 
 
+def one_time_code(seed: str) -> str:
+    """Six digits derived from ``seed`` with the lookup key (HMAC): the code a resident is
+    texted is never stored, and the row that holds the seed does not reveal it."""
+    digest = hmac.new(_lookup_key(), f"code:{seed}".encode(), hashlib.sha256).digest()
+    return f"{int.from_bytes(digest[:8], 'big') % 1_000_000:06d}"
+
+
+def constant_time_equal(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
 def name_hash(name: str) -> str:
     """A keyed hash of a name as written (full-width folded, spaces and case ignored)."""
     folded = "".join(unicodedata.normalize("NFKC", name).split()).casefold()

@@ -290,3 +290,29 @@ class RatingForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class MineForm(forms.Form):
+    """我的意见: the number the resident gave with their opinions."""
+
+    phone = forms.CharField(
+        label=_("The mobile number you gave"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    def clean_phone(self):
+        phone = re.sub(r"[\s-]", "", self.cleaned_data["phone"])
+        phone = phone.removeprefix("+86")
+        if not MOBILE_RE.match(phone):
+            raise ValidationError(_("Please enter an 11-digit mobile number, e.g. 13812345678."))
+        return phone
+
+
+class MineCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("The 6-digit code in the text message"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )

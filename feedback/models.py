@@ -46,6 +46,10 @@ class RequestType(models.TextChoices):
     REPORT = "report", _("Report of wrongdoing")
 
 
+def _lookup_seed() -> str:
+    return secrets.token_hex(16)
+
+
 class Channel(models.TextChoices):
     SITE_QR = "site_qr", _("Site QR code")
     REPRESENTATIVE_QR = "representative_qr", _("Representative QR code")
@@ -348,3 +352,27 @@ class ContactAccess(models.Model):
 
     def __str__(self):
         return f"{self.user_id} → {self.submission_id}"
+
+
+class PhoneLookup(models.Model):
+    """A resident asked to list their own opinions (我的意见) by the number they gave: a
+    one-time code is texted to it (``common.crypto.one_time_code`` of ``seed``; never
+    stored). Made for any number asked for, known or not, so the answer never tells which
+    numbers are known; only a known number gets the text."""
+
+    phone_hash = models.CharField(max_length=64, db_index=True)
+    seed = models.CharField(max_length=32, default=_lookup_seed, editable=False)
+    # The number's latest opinion: the SMS goes to the number stored there. None: unknown.
+    submission = models.ForeignKey(
+        Submission, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phone look-up")
+        verbose_name_plural = _("phone look-ups")
+
+    def __str__(self):
+        return f"look-up {self.pk}"

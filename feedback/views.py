@@ -23,6 +23,8 @@ from common.thumbnails import PhotoRenditions
 from feedback.forms import (
     IntakeForm,
     LogOpinionForm,
+    MineCodeForm,
+    MineForm,
     RatingForm,
     TrackForm,
     reception_days_heard,
@@ -42,6 +44,7 @@ from feedback.selectors import (
 )
 from feedback.services.contact import submission_contact_reveal
 from feedback.services.housekeeping import pending_photos_keep, pending_photos_rekey
+from feedback.services.mine import own_submissions, phone_lookup_start, phone_lookup_verify
 from feedback.services.notify import receipt_sms_offer, receipt_sms_send
 from feedback.services.rate import case_rate
 from feedback.services.submit import IntakeSource, submission_create
@@ -559,3 +562,67 @@ def contact_reveal(request, code):
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+# 我的意见 (issue 17.4): the number asked for, then the code, then the list; the session holds
+# the look-up's id, then the number's hash for half an hour.
+MINE_FOR = 30 * 60
+
+
+@resident_private
+@require_http_methods(["GET", "POST"])
+def mine(request):
+    form = MineForm(request.POST or None)
+    if request.method == "POST":
+        wait = _rate_limited(request, "mine", settings.MINE_RATE, increment=True)
+        if wait is not None:
+            return _page(
+                request, "feedback/mine.html", {"form": form, "wait_minutes": wait}, status=429
+            )
+        if form.is_valid():
+            lookup = phone_lookup_start(phone=form.cleaned_data["phone"])
+            request.session["mine_lookup"] = lookup.pk
+            return redirect("feedback:mine-code")
+        return _page(request, "feedback/mine.html", {"form": form}, status=400)
+    return _page(request, "feedback/mine.html", {"form": form})
+
+
+@resident_private
+@require_http_methods(["GET", "POST"])
+def mine_code(request):
+    lookup_id = request.session.get("mine_lookup")
+    if not lookup_id:
+        return redirect("feedback:mine")
+    form = MineCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        phone_hash = phone_lookup_verify(lookup_id=lookup_id, code=form.cleaned_data["code"])
+        if phone_hash:
+            request.session.pop("mine_lookup", None)
+            request.session["mine_phone"] = phone_hash
+            request.session["mine_until"] = timezone.now().timestamp() + MINE_FOR
+            return redirect("feedback:mine-list")
+        form.add_error(
+            "code",
+            _(
+                "This code is not right or no longer valid. Check the text message, or ask for a new code."
+            ),
+        )
+    status = 400 if request.method == "POST" else 200
+    return _page(request, "feedback/mine_code.html", {"form": form}, status=status)
+
+
+@resident_private
+@require_GET
+def mine_list(request):
+    phone_hash = request.session.get("mine_phone")
+    if not phone_hash or request.session.get("mine_until", 0) < timezone.now().timestamp():
+        request.session.pop("mine_phone", None)
+        return redirect("feedback:mine")
+    return _page(request, "feedback/mine_list.html", {"submissions": own_submissions(phone_hash)})
+
+
+@require_POST
+def mine_leave(request):
+    for key in ("mine_lookup", "mine_phone", "mine_until"):
+        request.session.pop(key, None)
+    return redirect("feedback:mine")

@@ -487,6 +487,7 @@ RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 RATELIMIT_VIEW = "liaison.views.rate_limited"
 INTAKE_RATE = env.str("INTAKE_RATE", default="10/h")
 TRACK_RATE = env.str("TRACK_RATE", default="30/h")
+MINE_RATE = env.str("MINE_RATE", default="10/h")  # 我的意见: codes asked for per address
 OPEN311_READ_RATE = env.str("OPEN311_READ_RATE", default="120/m")
 OPEN311_POST_RATE = env.str("OPEN311_POST_RATE", default="600/h")  # per partner's key
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")

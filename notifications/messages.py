@@ -5,9 +5,16 @@ language the caller activated (the recipient's)."""
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from common.crypto import one_time_code
+
 
 def render_sms(notification) -> str:
-    """The text of a resident SMS, with the tracking code (not personal data)."""
+    """The text of a resident SMS, with the tracking code (not personal data), or the one-time
+    code of 我的意见 (derived from the row's seed, never stored)."""
+    if notification.template == "lookup_code":
+        return _(
+            "Your code is %(code)s (valid for 10 minutes) to see the opinions you sent. If you did not ask for it, ignore this message."
+        ) % {"code": one_time_code(notification.note)}
     submission = notification.submission
     texts = {
         "submission_received": _(

@@ -221,6 +221,11 @@ PUBLIC = {
     "display",  # the large-text switch (tests/liaison/test_display.py)
     "feedback:intake",
     "feedback:track-lookup",
+    # 我的意见: a one-time code to the number (tests/feedback/test_mine.py).
+    "feedback:mine",
+    "feedback:mine-code",
+    "feedback:mine-list",
+    "feedback:mine-leave",
     "feedback:track",
     "feedback:receipt",
     "feedback:receipt-sms",  # the tracking key in the URL (tests/feedback/test_receipt_sms.py)
