@@ -9,7 +9,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from representatives.models import Role
+from representatives.models import AreaLevel, Role
 from representatives.selectors import area_ids_under
 from routing.models import OPEN_STATUSES, Case, CaseStatus, ExtensionRequest, Supervision
 from routing.routes import ROUTES, Action, Body
@@ -43,7 +43,7 @@ def cases_in_area(area) -> Q:
     """The cases of ``area`` and of every area under it. A street's by the cases' own street
     column (its indexes list a street's cases in date order); any other area's by the ids of
     its subtree."""
-    if area.street_id == area.pk:  # a street office or a township: its own street
+    if area.tier == area.TIERS[AreaLevel.STREET]:  # a street or a township: its own street
         return Q(street_id=area.pk)
     return Q(area_id__in=area_ids_under(area))
 
