@@ -22,8 +22,10 @@ def _digest(raw: str) -> str:
 
 def api_key_create(*, channel: str) -> tuple[ApiKey, str]:
     """A new key for ``channel``; the raw key is returned once and stored only hashed."""
-    raw = secrets.token_urlsafe(32)
-    key = ApiKey.objects.create(channel=channel.strip(), prefix=raw[:6], key_hash=_digest(raw))
+    # Hex: nothing a shell or a command's options could misread (a key that began with "-"
+    # could not be revoked by its prefix on the command line).
+    raw = secrets.token_hex(32)
+    key = ApiKey.objects.create(channel=channel.strip(), prefix=raw[:8], key_hash=_digest(raw))
     return key, raw
 
 
