@@ -25,6 +25,15 @@ from representatives.models import ReceptionDay
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 
 
+def mobile_number(typed: str) -> str:
+    """A mainland mobile number as people type it (spaces, dashes, +86), as 11 digits; a
+    ValidationError next to the field otherwise."""
+    phone = re.sub(r"[\s-]", "", typed).removeprefix("+86")
+    if not MOBILE_RE.match(phone):
+        raise ValidationError(_("Please enter an 11-digit mobile number, e.g. 13812345678."))
+    return phone
+
+
 class MultiplePhotoInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -122,12 +131,24 @@ class OpinionFormBase(forms.Form):
         return reference.category_ids().get(slug) if slug else None
 
     def clean_contact_phone(self):
-        phone = re.sub(r"[\s-]", "", self.cleaned_data.get("contact_phone", ""))
-        if phone.startswith("+86"):
-            phone = phone[3:]
-        if phone and not MOBILE_RE.match(phone):
-            raise ValidationError(_("Please enter an 11-digit mobile number, e.g. 13812345678."))
-        return phone
+        phone = re.sub(r"[\s-]", "", self.cleaned_data.get("contact_phone", "")).removeprefix("+86")
+        return mobile_number(phone) if phone else ""  # optional: nothing typed is no number
+
+    def submission_fields(self) -> dict:
+        """What ``submission_create`` stores from the form's own fields (the caller adds the
+        key, the source, the language and any photos)."""
+        cleaned = self.cleaned_data
+        return {
+            "area_id": cleaned["area"],
+            "text": cleaned["text"],
+            "request_type": cleaned["request_type"],
+            "category_id": cleaned["category"],
+            "address_line": cleaned["address_line"],
+            "contact_name": cleaned["contact_name"],
+            "contact_phone": cleaned["contact_phone"],
+            "contact_preference": cleaned["contact_preference"],
+            "consent": cleaned["consent"],
+        }
 
     def clean_photos(self):
         files = self.cleaned_data.get("photos") or []
@@ -302,11 +323,7 @@ class MineForm(forms.Form):
     )
 
     def clean_phone(self):
-        phone = re.sub(r"[\s-]", "", self.cleaned_data["phone"])
-        phone = phone.removeprefix("+86")
-        if not MOBILE_RE.match(phone):
-            raise ValidationError(_("Please enter an 11-digit mobile number, e.g. 13812345678."))
-        return phone
+        return mobile_number(self.cleaned_data["phone"])
 
 
 class MineCodeForm(forms.Form):

@@ -232,18 +232,10 @@ def intake(request, token):
     submission, created = submission_create(
         key=cleaned["form_key"],
         source=IntakeSource.from_token(resolved, channel=channel),
-        area_id=cleaned["area"],
-        text=cleaned["text"],
-        request_type=cleaned["request_type"],
-        category_id=cleaned["category"],
-        address_line=cleaned["address_line"],
-        contact_name=cleaned["contact_name"],
-        contact_phone=cleaned["contact_phone"],
-        contact_preference=cleaned["contact_preference"],
-        consent=cleaned["consent"],
         language=get_language(),
         photos=cleaned["photos"],
         pending_photos=pending,
+        **form.submission_fields(),
     )
     if not created and submission.text != cleaned["text"]:
         # Back, edit, send again on a spent form: do not drop the new text silently.

@@ -116,16 +116,8 @@ def partner_request_create(*, api_key: ApiKey, params) -> tuple[Submission, bool
         submission, created = submission_create(
             key=key,
             source=IntakeSource(channel=Channel.PARTNER, partner=api_key.channel),
-            area_id=cleaned["area"],
-            text=cleaned["text"],
-            request_type=cleaned["request_type"],
-            category_id=cleaned["category"],
-            address_line=cleaned["address_line"],
-            contact_name=cleaned["contact_name"],
-            contact_phone=cleaned["contact_phone"],
-            contact_preference=cleaned["contact_preference"],
-            consent=cleaned["consent"],
             language=translation.get_language() or "zh-hans",
+            **form.submission_fields(),
         )
     if not created and (
         submission.channel != Channel.PARTNER
