@@ -221,3 +221,35 @@ def test_administrators_create_a_key_in_the_admin_see_it_once_and_revoke_it(
     assert post(client, sent(areas[3], raw)).status_code == 403
     client.force_login(committee_staff)
     assert client.get("/admin/open311/apikey/").status_code in (302, 403)
+
+
+def test_a_long_rambling_message_goes_through_whole_and_reads_back_by_its_status(
+    client, hotline, areas, committee_staff
+):
+    """Real input through the API (line breaks, an emoji, digits, a number in the text): stored
+    whole, listed open without the text, then closed when staff do not accept it."""
+    from routing.models import CaseStatus
+    from routing.services.transition import case_transition
+
+    _key, raw = hotline
+    rambling = (
+        "你好！我是3号楼的住户😊，说来话长：\n去年冬天暖气就不热，物业说等等，"
+        "今年11月又不热了，家里老人才16度，打了好几次电话13800138000都没人管……"
+        "另外楼下垃圾桶也满了好几天。麻烦代表们帮忙问问，谢谢！！"
+    )
+    assert post(client, sent(areas[3], raw, description=rambling)).status_code == 200
+    submission = Submission.objects.get()
+    assert submission.text == rambling
+
+    def read():
+        url = f"/open311/v2/requests/{submission.tracking_code}.json"
+        [row] = json.loads(client.get(url).content)
+        assert "13800138000" not in json.dumps(row, ensure_ascii=False)
+        assert "暖气" not in json.dumps(row, ensure_ascii=False)
+        return row["status"]
+
+    assert read() == "open"
+    case_transition(
+        case_id=submission.case_id, to_status=CaseStatus.NOT_ACCEPTED, actor=committee_staff
+    )
+    assert read() == "closed"
