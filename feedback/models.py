@@ -50,6 +50,12 @@ def _lookup_seed() -> str:
     return secrets.token_hex(16)
 
 
+# The languages besides Chinese a resident may write in (settings.LANGUAGES), as staff name
+# them on a badge.
+OTHER_LANGUAGES = {"ug": _("Uyghur"), "en": _("English")}
+CHINESE_SUMMARY_MAX_LENGTH = 1000
+
+
 class Channel(models.TextChoices):
     SITE_QR = "site_qr", _("Site QR code")
     REPRESENTATIVE_QR = "representative_qr", _("Representative QR code")
@@ -162,7 +168,14 @@ class Submission(models.Model):
     )
     consent_at = models.DateTimeField(null=True, blank=True, editable=False)
     contact_purged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The language of the page the resident wrote on (``submission_create``); staff see a
+    # badge for any other than Chinese (decision 0025).
     language = models.CharField(max_length=10, default="zh-hans")
+    # Staff's Chinese summary of an opinion written in another language: what the classifier
+    # reads and search and hot topics find for it (``feedback.services.summary``).
+    chinese_summary = models.TextField(
+        _("Chinese summary"), max_length=CHINESE_SUMMARY_MAX_LENGTH, blank=True
+    )
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("logged by"),
@@ -235,6 +248,16 @@ class Submission(models.Model):
     @property
     def has_contact(self) -> bool:
         return bool(self.contact_phone_encrypted or self.contact_name_encrypted)
+
+    @property
+    def in_other_language(self) -> bool:
+        """Written on a page in another language than Chinese (Uyghur, English)."""
+        return not self.language.startswith("zh")
+
+    @property
+    def language_label(self) -> str:
+        """The language's name as staff read it (维吾尔语), for the case page's badge."""
+        return str(OTHER_LANGUAGES.get(self.language, self.language))
 
 
 class SubmissionPhoto(PhotoRenditions, models.Model):

@@ -68,9 +68,35 @@ def case_public_timeline(case) -> list[CaseEvent]:
     """The public events of a case, oldest first: no staff names, no internal notes."""
     return list(
         CaseEvent.objects.filter(case=case, is_public=True)
-        .only("kind", "from_status", "to_status", "public_actor", "note", "created_at")
+        .only(
+            "kind",
+            "from_status",
+            "to_status",
+            "public_actor",
+            "note",
+            "note_translated",
+            "note_language",
+            "created_at",
+        )
         .prefetch_related("attachments")
         .order_by("created_at", "pk")
+    )
+
+
+def resident_language(submissions) -> str | None:
+    """The language other than Chinese the first of these submissions written in one was
+    written in (what a reply may be translated into), or None (decision 0025)."""
+    return next((s.language for s in submissions if s.in_other_language), None)
+
+
+def case_resident_language(case) -> str | None:
+    """``resident_language`` of the case's submissions, in one query."""
+    return (
+        Submission.objects.filter(case=case)
+        .exclude(language__startswith="zh")
+        .order_by("created_at", "pk")
+        .values_list("language", flat=True)
+        .first()
     )
 
 

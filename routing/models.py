@@ -436,6 +436,10 @@ class CaseEvent(models.Model):
     public_actor = models.CharField(max_length=100, blank=True)
     is_public = models.BooleanField(default=False)
     note = models.TextField(blank=True)
+    # A public note (a reply) in the resident's language besides the Chinese ``note``: the
+    # tracking page shows it to a resident reading in ``note_language`` (decision 0025).
+    note_translated = models.TextField(blank=True)
+    note_language = models.CharField(max_length=10, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

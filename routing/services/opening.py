@@ -6,7 +6,9 @@ submissions that have none (``feedback.tasks.open_pending_cases_task``); with em
 in the same transaction. This module knows nothing of submissions: it takes what a case needs.
 """
 
-from routing.models import Case, CaseEvent
+from django.db import transaction
+
+from routing.models import TRIAGE_STATUSES, Case, CaseEvent
 from routing.search import search_words
 
 
@@ -37,6 +39,31 @@ def case_open(
     CaseEvent.objects.create(
         case=case, kind=CaseEvent.Kind.RECEIVED, to_status=case.status, is_public=True
     )
+    return case
+
+
+@transaction.atomic
+def case_text_add(*, case_id: int, text: str, replaces: tuple[str, ...] = ()) -> Case:
+    """Chinese words for a case whose resident wrote in another language (a staff summary,
+    ``feedback.services.summary``): search finds the case by them, and the classifier reads
+    them.
+
+    The words join ``search_words`` (earlier ones stay: search may find a little more, never
+    less). When the case's own text is one of ``replaces`` (the case was opened on that
+    opinion, or on its earlier summary), ``text`` becomes the text a triage decision records
+    for training. A case still to be routed gets a new suggestion from ``text``.
+    """
+    case = Case.objects.select_for_update(of=("self",)).select_related("area").get(pk=case_id)
+    words = dict.fromkeys([*case.search_words.split(), *search_words(text).split()])
+    case.search_words = f" {' '.join(words)} " if words else ""
+    fields = ["search_words", "updated_at"]
+    if case.search_text in {r.lower() for r in replaces if r}:
+        case.search_text = text.lower()
+        fields.append("search_text")
+    if case.status in TRIAGE_STATUSES:
+        case.suggestion = case_suggestion(text, case.area)
+        fields.append("suggestion")
+    case.save(update_fields=fields)
     return case
 
 

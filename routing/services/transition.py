@@ -53,11 +53,14 @@ def case_transition(
     kind: str = CaseEvent.Kind.TRANSITION,
     expected_status: str | None = None,
     extra_updates: dict | None = None,
+    note_translated: str = "",
+    note_language: str = "",
 ) -> tuple[Case, CaseEvent]:
     """Move a case to ``to_status`` and append the event, in one transaction.
 
     Events are internal unless ``is_public``: a caller has to decide to show a note to
-    residents.
+    residents. ``note_translated`` is the note in the resident's language ``note_language``
+    (a reply to a resident who wrote in Uyghur), shown beside the Chinese note.
 
     Locks the row, checks the transition table (and ``expected_status`` when the caller acted on
     what it saw, so that of two people acting at once the second gets a clear refusal), saves
@@ -96,13 +99,24 @@ def case_transition(
         public_actor=public_actor,
         is_public=is_public,
         note=note,
+        note_translated=note_translated.strip() if note_language else "",
+        note_language=note_language if note_translated.strip() else "",
     )
     return case, event
 
 
 @transaction.atomic
-def case_reply(*, case_id: int, text: str, actor=None, public_actor: str = "") -> Case:
+def case_reply(
+    *,
+    case_id: int,
+    text: str,
+    actor=None,
+    public_actor: str = "",
+    translated: str = "",
+    language: str = "",
+) -> Case:
     """Publish a reply to the resident(s): the case becomes ``replied`` and waits for a rating.
+    ``translated``: the reply in the resident's ``language`` too, when staff wrote one.
 
     Tells the apps above (``routing.signals.case_replied``): the intake sends an SMS to every
     resident who asked for one (after commit).
@@ -116,6 +130,8 @@ def case_reply(*, case_id: int, text: str, actor=None, public_actor: str = "") -
         is_public=True,
         kind=CaseEvent.Kind.REPLY,
         extra_updates={"reply_count": F("reply_count") + 1, "replied_at": timezone.now()},
+        note_translated=translated,
+        note_language=language,
     )
     case.refresh_from_db(fields=["reply_count"])
     case_replied.send(sender=Case, case=case)

@@ -326,8 +326,17 @@ def case_respond(*, case_id: int, actor, result: str, photos=()) -> Case:
 
 
 @transaction.atomic
-def case_verify_publish(*, case_id: int, actor, reply: str, public_actor: str) -> Case:
-    """Staff checked the result: the reply (and the result's photos) go to the resident."""
+def case_verify_publish(
+    *,
+    case_id: int,
+    actor,
+    reply: str,
+    public_actor: str,
+    reply_translated: str = "",
+    reply_language: str = "",
+) -> Case:
+    """Staff checked the result: the reply (and the result's photos) go to the resident;
+    ``reply_translated``: the reply in the resident's language besides (decision 0025)."""
     if not reply.strip():
         raise ValidationError({"reply": _("Write the reply the resident will read.")})
     case = case_lock(case_id, CaseStatus.RESPONDED)
@@ -354,7 +363,14 @@ def case_verify_publish(*, case_id: int, actor, reply: str, public_actor: str) -
             )
             for a in result.attachments.all()
         )
-    return case_reply(case_id=case.pk, text=reply, actor=actor, public_actor=public_actor)
+    return case_reply(
+        case_id=case.pk,
+        text=reply,
+        actor=actor,
+        public_actor=public_actor,
+        translated=reply_translated,
+        language=reply_language,
+    )
 
 
 @transaction.atomic
@@ -375,8 +391,17 @@ def case_verify_send_back(*, case_id: int, actor, reason: str) -> Case:
 
 
 @transaction.atomic
-def case_direct_reply(*, case_id: int, actor, reply: str, public_actor: str) -> Case:
-    """The representative or station answers a direct-route case."""
+def case_direct_reply(
+    *,
+    case_id: int,
+    actor,
+    reply: str,
+    public_actor: str,
+    reply_translated: str = "",
+    reply_language: str = "",
+) -> Case:
+    """The representative or station answers a direct-route case (``reply_translated``: in
+    the resident's language besides, decision 0025)."""
     if not reply.strip():
         raise ValidationError({"reply": _("Write the reply the resident will read.")})
     case = case_lock(case_id, CaseStatus.TRIAGED)
@@ -384,7 +409,14 @@ def case_direct_reply(*, case_id: int, actor, reply: str, public_actor: str) -> 
         Action.DIRECT_REPLY, case.status, Body.RESPONDER
     ):
         raise IllegalTransition(_("Only a direct-reply case is answered here."))
-    return case_reply(case_id=case.pk, text=reply, actor=actor, public_actor=public_actor)
+    return case_reply(
+        case_id=case.pk,
+        text=reply,
+        actor=actor,
+        public_actor=public_actor,
+        translated=reply_translated,
+        language=reply_language,
+    )
 
 
 @transaction.atomic
