@@ -302,9 +302,12 @@ ROWS = [
         count=11,
         label="queue=all&since",
     ),
-    Row("committee", "workbench:case-detail", pk("in_progress"), count=17, label="in_progress"),
-    # With the triage form's choices; the committee staff are read twice (queries 18, 20).
-    Row("committee", "workbench:case-detail", pk("new"), count=20, label="new"),
+    # + the households on the case.
+    Row("committee", "workbench:case-detail", pk("in_progress"), count=18, label="in_progress"),
+    # With the triage form's choices; the committee staff are read twice (queries 22, 24);
+    # 相似意见: the street's open cases, their words, the households of those listed (the
+    # world's open cases all say the same, so five are listed).
+    Row("committee", "workbench:case-detail", pk("new"), count=24, label="new"),
     # The unit's desk: every tab and the case page.
     Row("unit", "workbench:desk", query="tab=to_accept", count=7),
     Row("unit", "workbench:desk", query="tab=in_progress", count=7),

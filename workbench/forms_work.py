@@ -180,8 +180,9 @@ class TriageForm(ServiceForm):
         return data
 
     @classmethod
-    def initial_for(cls, case) -> dict:
-        """Pre-filled from the classifier's suggestion (or what the case already has)."""
+    def initial_for(cls, case, *, supervise: bool = False) -> dict:
+        """Pre-filled from the classifier's suggestion (or what the case already has);
+        ``supervise``: supervision is suggested besides (many households on the case)."""
         suggestion = case.suggestion or {}
         category = case.category_id
         if suggestion.get("category"):
@@ -202,7 +203,7 @@ class TriageForm(ServiceForm):
             "category": category,
             "unit": unit or case.unit_id,
             "urgent": bool(suggestion.get("urgent")) or case.urgent,
-            "supervise": case.is_supervised or bool(suggestion.get("supervise")),
+            "supervise": case.is_supervised or bool(suggestion.get("supervise")) or supervise,
             "supervisor": case.supervisor_id,
         }
 

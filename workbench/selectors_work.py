@@ -18,9 +18,11 @@ from django.utils import timezone
 from common import crypto
 from feedback.models import Submission, SubmissionPhoto, tracking_code_normalise
 from feedback.selectors import rating_events_annotate
+from feedback.selectors_similar import SimilarCase, case_households, similar_open_cases
 from representatives.models import Area, Official, Role
 from routing.models import (
     OPEN_STATUSES,
+    TRIAGE_STATUSES,
     Case,
     CaseEvent,
     Category,
@@ -36,6 +38,7 @@ from routing.models import (
 from routing.routes import ROUTES, SUPERVISION
 from routing.search import search_q
 from routing.selectors import case_list_for_user, case_scope
+from routing.similar import many_households
 
 # What a list row shows; ``.only`` keeps the wide text columns (search_text, suggestion) out
 # of a page of 25 rows.
@@ -187,8 +190,14 @@ def case_staff_detail(case: Case) -> dict:
         "last_rating": last_rating,
         "pending_extensions": [e for e in extensions if e.state == ExtensionRequest.State.PENDING],
         "decided_extensions": [e for e in extensions if e.state != ExtensionRequest.State.PENDING],
+    households = case_households([case.pk]).get(case.pk, 0)
         "upward_report": UpwardReport.objects.filter(case=case).first(),
         "milestones": list(SupervisionMilestone.objects.filter(case=case)),
+        "households": households,
+        # Many households on one case: triage suggests supervision (staff confirm it).
+        "households_suggest_supervision": many_households(households)
+        and not case.supervision
+        and case.status in TRIAGE_STATUSES,
         "meeting_decisions": list(
             MeetingDecision.objects.filter(case=case)
             .select_related("meeting")
@@ -207,6 +216,15 @@ def committee_staff_users() -> QuerySet:
         get_user_model()
         .objects.filter(is_active=True, official__role=Role.COMMITTEE_STAFF)
         .select_related("official")
+def case_similar_for_user(user, case: Case) -> list[SimilarCase]:
+    """The open cases of the case's street that the user may see and whose residents wrote
+    much the same (``feedback.selectors_similar``): the case page's 相似意见 at triage."""
+    scope = case_scope(user)
+    if scope is None:
+        return []
+    return similar_open_cases(case, scope=scope)
+
+
         .order_by("last_name", "first_name", "username")
     )
 
@@ -250,8 +268,6 @@ def cases_in_scope(user, ids) -> QuerySet:
 def cases_for_bulk_triage(user, ids) -> tuple[list[Case], dict, dict]:
     """The chosen cases still waiting for triage, with the categories and units their
     suggestions name (three queries whatever the number of cases)."""
-    from routing.models import TRIAGE_STATUSES
-
     cases = list(
         cases_in_scope(user, ids)
         .filter(status__in=TRIAGE_STATUSES)

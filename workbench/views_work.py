@@ -78,6 +78,7 @@ from workbench.selectors_work import (
     case_staff_detail,
     cases_for_bulk_triage,
     cases_in_scope,
+    case_similar_for_user,
     committee_official_or_404,
     meeting_candidates,
     meeting_list_for_user,
@@ -285,7 +286,9 @@ def _case_page(request, case, *, failed=None, status=200):
     }
     result = detail["result_event"]
     forms = {
-        "triage_form": TriageForm(initial=TriageForm.initial_for(case))
+        "triage_form": TriageForm(
+            initial=TriageForm.initial_for(case, supervise=detail["households_suggest_supervision"])
+        )
         if allowed["can_triage"]
         else None,
         "approve_form": ReviewApproveForm(),
@@ -341,6 +344,10 @@ def _case_page(request, case, *, failed=None, status=200):
 @require_GET
 def case_detail(request, pk):
     case = _case_and_official(request, pk)
+            # Duplicates to merge in one click, while merging is allowed.
+            "similar_cases": case_similar_for_user(request.user, case)
+            if allowed["can_merge"]
+            else [],
     return _case_page(request, case)
 
 
