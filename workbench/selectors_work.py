@@ -184,20 +184,20 @@ def case_staff_detail(case: Case) -> dict:
     if suggestion.get("category"):
         category = Category.objects.filter(slug=suggestion["category"]).first()
         suggestion["category_name"] = category.name if category else suggestion["category"]
+    households = case_households([case.pk]).get(case.pk, 0)
     return {
         "submissions": submissions,
-        "timeline": events,
-        "last_rating": last_rating,
-        "pending_extensions": [e for e in extensions if e.state == ExtensionRequest.State.PENDING],
-        "decided_extensions": [e for e in extensions if e.state != ExtensionRequest.State.PENDING],
-    households = case_households([case.pk]).get(case.pk, 0)
-        "upward_report": UpwardReport.objects.filter(case=case).first(),
-        "milestones": list(SupervisionMilestone.objects.filter(case=case)),
         "households": households,
         # Many households on one case: triage suggests supervision (staff confirm it).
         "households_suggest_supervision": many_households(households)
         and not case.supervision
         and case.status in TRIAGE_STATUSES,
+        "timeline": events,
+        "last_rating": last_rating,
+        "pending_extensions": [e for e in extensions if e.state == ExtensionRequest.State.PENDING],
+        "decided_extensions": [e for e in extensions if e.state != ExtensionRequest.State.PENDING],
+        "upward_report": UpwardReport.objects.filter(case=case).first(),
+        "milestones": list(SupervisionMilestone.objects.filter(case=case)),
         "meeting_decisions": list(
             MeetingDecision.objects.filter(case=case)
             .select_related("meeting")
@@ -210,12 +210,6 @@ def case_staff_detail(case: Case) -> dict:
     }
 
 
-def committee_staff_users() -> QuerySet:
-    """Who may be named supervisor: active committee staff."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, official__role=Role.COMMITTEE_STAFF)
-        .select_related("official")
 def case_similar_for_user(user, case: Case) -> list[SimilarCase]:
     """The open cases of the case's street that the user may see and whose residents wrote
     much the same (``feedback.selectors_similar``): the case page's 相似意见 at triage."""
@@ -225,6 +219,12 @@ def case_similar_for_user(user, case: Case) -> list[SimilarCase]:
     return similar_open_cases(case, scope=scope)
 
 
+def committee_staff_users() -> QuerySet:
+    """Who may be named supervisor: active committee staff."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, official__role=Role.COMMITTEE_STAFF)
+        .select_related("official")
         .order_by("last_name", "first_name", "username")
     )
 

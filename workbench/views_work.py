@@ -75,10 +75,10 @@ from workbench.forms_work import (
     VerifySendBackForm,
 )
 from workbench.selectors_work import (
+    case_similar_for_user,
     case_staff_detail,
     cases_for_bulk_triage,
     cases_in_scope,
-    case_similar_for_user,
     committee_official_or_404,
     meeting_candidates,
     meeting_list_for_user,
@@ -332,6 +332,10 @@ def _case_page(request, case, *, failed=None, status=200):
             "committee_name": committee_public_name(),
             # The chain to decisions: the suggestions (and motions) this case fed.
             "fed_into": case.suggestions.prefetch_related("motions").order_by("pk"),
+            # Duplicates to merge in one click, while merging is allowed.
+            "similar_cases": case_similar_for_user(request.user, case)
+            if allowed["can_merge"]
+            else [],
             **detail,
             **allowed,
             **forms,
@@ -344,10 +348,6 @@ def _case_page(request, case, *, failed=None, status=200):
 @require_GET
 def case_detail(request, pk):
     case = _case_and_official(request, pk)
-            # Duplicates to merge in one click, while merging is allowed.
-            "similar_cases": case_similar_for_user(request.user, case)
-            if allowed["can_merge"]
-            else [],
     return _case_page(request, case)
 
 
