@@ -313,6 +313,19 @@ class RatingForm(forms.Form):
     )
 
 
+class PublicationConsentForm(forms.Form):
+    """The tracking page's box: may the result be shown on the public 公示 page?"""
+
+    publication_consent = forms.BooleanField(
+        label=_(
+            "I agree that the result of my opinion (the reply and the unit's photos of the "
+            "result) may be shown on the public notice page, without my name, number, words or "
+            "photos."
+        ),
+        required=False,
+    )
+
+
 class MineForm(forms.Form):
     """我的意见: the number the resident gave with their opinions."""
 

@@ -167,6 +167,10 @@ class Submission(models.Model):
         default=ContactPreference.NONE,
     )
     consent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The resident agreed, on the tracking page after the result, that the unit's reply and
+    # result photos may be shown on the public 公示 page (never their own words, photos or
+    # details); None when they did not or took it back (notices app, docs/gongshi.md).
+    publication_consent_at = models.DateTimeField(null=True, blank=True, editable=False)
     contact_purged_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The language of the page the resident wrote on (``submission_create``); staff see a
     # badge for any other than Chinese (decision 0025).

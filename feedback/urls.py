@@ -29,6 +29,11 @@ urlpatterns = [
     path("track/<code:code>/<code:secret>/receipt/sms/", views.receipt_sms, name="receipt-sms"),
     path("track/<code:code>/<code:secret>/rate/", views.rate, name="rate"),
     path(
+        "track/<code:code>/<code:secret>/publication/",
+        views.publication_consent,
+        name="publication-consent",
+    ),
+    path(
         "track/<code:code>/<code:secret>/photos/<slug:kind>/<int:pk>/<slug:rendition>/",
         views.track_photo,
         name="track-photo",

@@ -1,6 +1,5 @@
 import functools
 import logging
-import math
 import uuid
 
 from django.conf import settings
@@ -14,17 +13,16 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit import ALL
-from django_ratelimit.core import get_usage
-from redis.exceptions import RedisError
 
 from common.files import private_file
+from common.ratelimit import rate_limited as _rate_limited
 from common.thumbnails import PhotoRenditions
 from feedback.forms import (
     IntakeForm,
     LogOpinionForm,
     MineCodeForm,
     MineForm,
+    PublicationConsentForm,
     RatingForm,
     TrackForm,
     reception_days_heard,
@@ -41,6 +39,10 @@ from feedback.selectors import (
     submission_get_by_key,
     submission_get_for_tracking,
     submission_list_for_official,
+)
+from feedback.services.consent import (
+    publication_consent_possible,
+    submission_publication_consent_set,
 )
 from feedback.services.contact import submission_contact_reveal
 from feedback.services.housekeeping import pending_photos_keep, pending_photos_rekey
@@ -75,29 +77,6 @@ def _page(request, template, context, status=200):
     response = render(request, template, context, status=status)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
-
-
-def _rate_limited(request, group: str, rate: str, *, increment: bool) -> int | None:
-    """Minutes until the client may try again, or None if it is within the limit.
-
-    The counts live in the cache (Redis in production). When it cannot be reached the limit
-    fails open: a resident's opinion matters more than a rate limit for the minutes Redis is
-    down, and the honeypot and length limits still apply.
-    """
-    try:
-        usage = get_usage(
-            request, group=group, key="ip", rate=rate, method=ALL, increment=increment
-        )
-    except (RedisError, OSError):
-        logger.warning("rate limit %s not checked: the cache is unavailable", group)
-        return None
-    if usage is None:
-        return None
-    # A peek (no increment) is over the limit once the count has reached it.
-    over = usage["should_limit"] if increment else usage["count"] >= usage["limit"]
-    if not over:
-        return None
-    return max(1, math.ceil(usage["time_left"] / 60))
 
 
 def _pending_photos(form_key, data=None):
@@ -319,7 +298,7 @@ def track_lookup(request):
     return _page(request, "feedback/track_lookup.html", {"form": form})
 
 
-def _tracking_context(submission, rating_form=None):
+def _tracking_context(submission, rating_form=None, consent_form=None):
     case = submission.case  # None for a moment after intake, until the case is opened
     status = case.status if case else CaseStatus.NEW
     can_rate = case is not None and case_awaits_rating(case)
@@ -335,6 +314,15 @@ def _tracking_context(submission, rating_form=None):
         "photos": list(submission.photos.all()),
         "can_rate": can_rate,
         "rating_form": rating_form or (RatingForm() if can_rate else None),
+        # Once there is a result: may it be shown on the public 公示 page (docs/gongshi.md)?
+        "consent_form": consent_form
+        or (
+            PublicationConsentForm(
+                initial={"publication_consent": submission.publication_consent_at is not None}
+            )
+            if publication_consent_possible(submission)
+            else None
+        ),
         # Photos through ``track_photo``, under the same code and key.
         "photo_route": "feedback:track-photo",
         "photo_route_args": (submission.tracking_code, submission.secret),
@@ -347,6 +335,35 @@ def _tracking_context(submission, rating_form=None):
 def track(request, code, secret):
     submission = _submission_by_code_or_404(request, code, secret)
     return _page(request, "feedback/track.html", _tracking_context(submission))
+
+
+@resident_private
+@require_POST
+@guessing_limited
+def publication_consent(request, code, secret):
+    """The resident agrees (or no longer agrees) that the result may be shown publicly."""
+    submission = _submission_by_code_or_404(request, code, secret)
+    form = PublicationConsentForm(request.POST)
+    if form.is_valid():
+        agree = form.cleaned_data["publication_consent"]
+        try:
+            submission_publication_consent_set(submission=submission, agree=agree)
+        except ValidationError as error:
+            for field, errors in error.error_dict.items():
+                for e in errors:
+                    form.add_error(field, e)
+        else:
+            if agree:
+                messages.success(request, _("Thank you. The result may now be shown publicly."))
+            else:
+                messages.success(request, _("Noted: the result will not be shown publicly."))
+            return redirect("feedback:track", submission.tracking_code, submission.secret)
+    return _page(
+        request,
+        "feedback/track.html",
+        _tracking_context(submission, consent_form=form),
+        status=400,
+    )
 
 
 @resident_private

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "feedback",
     "routing",
     "workbench",
+    "notices",
     "reports",
     "open311",
     "demo",
@@ -488,6 +489,7 @@ RATELIMIT_VIEW = "liaison.views.rate_limited"
 INTAKE_RATE = env.str("INTAKE_RATE", default="10/h")
 TRACK_RATE = env.str("TRACK_RATE", default="30/h")
 MINE_RATE = env.str("MINE_RATE", default="10/h")  # 我的意见: codes asked for per address
+GONGSHI_COMMENT_RATE = env.str("GONGSHI_COMMENT_RATE", default="10/h")  # 公示 comments
 OPEN311_READ_RATE = env.str("OPEN311_READ_RATE", default="120/m")
 OPEN311_POST_RATE = env.str("OPEN311_POST_RATE", default="600/h")  # per partner's key
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")

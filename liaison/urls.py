@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("representatives.urls")),
     path("", include("feedback.urls")),
     path("", include("workbench.urls")),
+    path("", include("notices.urls")),
     path("", include("reports.urls")),
     path("", include("notifications.urls")),
     path("", include("open311.urls")),

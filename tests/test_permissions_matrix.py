@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from feedback.models import Channel
 from feedback.services.submit import IntakeSource, submission_create
+from notices.models import Announcement
+from notices.services.announcement import announcement_create
 from reports.periods import Period
 from reports.services.briefing import briefing_compile, briefing_issue, instruction_create
 from reports.services.suggestions import motion_draft, suggestion_from_cluster
@@ -119,6 +121,25 @@ def _version(w):
     return [w.briefing.pk, w.version.number]
 
 
+def _announcement(w):
+    """The city committee's announcement to the case's community (made on first use)."""
+    found = Announcement.objects.first()
+    if found is None:
+        author = w.users["committee_city"]
+        today = timezone.localdate()
+        found = announcement_create(
+            actor=author,
+            official=author.official,
+            area=w.case.area,
+            site=None,
+            title="北门路灯改造计划",
+            body="计划下月施工。",
+            opens_on=today,
+            closes_on=today,
+        )
+    return [found.pk]
+
+
 PAGES = [
     Page("workbench:workbench", audience="committee"),
     Page("workbench:workbench-bulk-accept", "POST", audience="committee"),
@@ -211,6 +232,15 @@ PAGES = [
     Page("reports:motion-new", "POST", audience="committee"),
     Page("reports:motion-detail", args=lambda w: [w.motion.pk], audience="readers_street"),
     Page("reports:motion-act", "POST", lambda w: [w.motion.pk, "cosign"]),
+    # notices (公示): publishing a case's result, and the committee's announcements.
+    Page("notices:case-publication", args=_case),
+    Page("notices:case-publish", "POST", _case),
+    Page("notices:case-withdraw", "POST", _case),
+    Page("notices:announcement-list", audience="committee"),
+    Page("notices:announcement-new", audience="committee"),
+    Page("notices:announcement-new", "POST", audience="committee"),
+    Page("notices:announcement-staff", args=lambda w: _announcement(w)),
+    Page("notices:announcement-withdraw", "POST", lambda w: _announcement(w)),
 ]
 
 # Pages for everybody, signed in or not: the resident's side, the public directory, codes
@@ -230,6 +260,8 @@ PUBLIC = {
     "feedback:receipt",
     "feedback:receipt-sms",  # the tracking key in the URL (tests/feedback/test_receipt_sms.py)
     "feedback:rate",
+    # The resident's consent to show the result publicly (tests/notices/test_gongshi.py).
+    "feedback:publication-consent",
     # Opened by the tracking key or the form's one-time key in the URL (tests/feedback/
     # test_private_photos.py).
     "feedback:track-photo",
@@ -248,6 +280,11 @@ PUBLIC = {
     "open311:requests",
     "open311:request",
     "open311:token",
+    # 公示: anonymised by design; photos only of a live publication (tests/notices/).
+    "notices:community",
+    "notices:site",
+    "notices:announcement",
+    "notices:photo",
 }
 
 

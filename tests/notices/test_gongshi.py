@@ -1,0 +1,483 @@
+"""公示 (issue 17.6): the public pages of a community and a site list what was resolved there,
+with the reply and the unit's result photo only where the resident agreed and staff
+published them; announcements of plans take residents' comments during their period."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from feedback.services.consent import submission_publication_consent_set
+from notices.models import Announcement, AnnouncementComment, CasePublication
+from notices.services.publication import case_publish
+from representatives.models import Role
+from routing.models import CaseEvent
+from tests.factories import AreaFactory, SiteFactory, make_official
+from tests.notices.helpers import (
+    NAME,
+    NAMING_REPLY,
+    REPLY,
+    RESULT,
+    announce,
+    closed_case,
+    shown_photo,
+)
+from tests.routing.helpers import PHONE, TEXT
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_suggestion")]
+
+
+@pytest.fixture
+def closed(site, categories, committee_staff, unit_staff):
+    return closed_case(site, committee_staff, unit_staff)
+
+
+def publish(case, staff, *, reply=True, photos=None):
+    ids = [shown_photo(case).pk] if photos is None else photos
+    return case_publish(case_id=case.pk, actor=staff, show_reply=reply, photo_ids=ids)
+
+
+def pages(site):
+    return [
+        reverse("notices:site", args=[site.pk]),
+        reverse("notices:community", args=[site.area_id]),
+    ]
+
+
+def private_values(case):
+    """Everything about the residents a public page must never carry."""
+    submission = case.submissions.get()
+    return [
+        NAME,
+        PHONE,
+        PHONE[-4:] and submission.contact_phone_masked,
+        submission.tracking_code,
+        submission.secret,
+        TEXT[:12],
+        RESULT,  # the unit's internal report
+        reverse("workbench:photo", args=["submission", submission.photos.get().pk, "thumb"]),
+    ]
+
+
+def assert_private_values_absent(html, case):
+    for value in private_values(case):
+        assert value not in html, value
+    # No resident's photo by any route.
+    assert "/photos/submission/" not in html
+
+
+def test_a_closed_case_is_listed_without_anything_personal(client, site, closed):
+    for url in pages(site):
+        html = client.get(url).content.decode()
+        assert "物业" in html or closed.category.name in html
+        assert closed.closed_at.strftime("%Y-%m-%d") in html
+        assert site.area.name in html
+        # Not published: no reply, no photo.
+        assert REPLY not in html
+        assert "/gongshi/photos/" not in html
+        assert_private_values_absent(html, closed)
+
+
+def test_a_published_case_shows_its_reply_and_approved_photo_to_anyone(
+    client, site, closed, committee_staff
+):
+    publication = publish(closed, committee_staff)
+    photo = shown_photo(closed)
+    photo_url = reverse("notices:photo", args=[publication.token, "attachment", photo.pk, "thumb"])
+    for url in pages(site):
+        html = client.get(url).content.decode()
+        assert REPLY in html
+        assert photo_url in html
+        assert_private_values_absent(html, closed)
+    response = client.get(photo_url)
+    assert response.status_code == 200
+    assert response.content[:3] == b"\xff\xd8\xff"
+    # The same photo under another publication's token, the resident's own photo, the unit's
+    # internal copy: none is served.
+    submission = closed.submissions.get()
+    internal = closed.events.get(kind=CaseEvent.Kind.RESULT).attachments.get()
+    for other in (
+        reverse("notices:photo", args=["x" * 32, "attachment", photo.pk, "thumb"]),
+        reverse("notices:photo", args=[publication.token, "attachment", internal.pk, "thumb"]),
+        reverse(
+            "notices:photo",
+            args=[publication.token, "submission", submission.photos.get().pk, "thumb"],
+        ),
+        reverse("notices:photo", args=[publication.token, "attachment", photo.pk, "original"]),
+    ):
+        assert client.get(other).status_code == 404, other
+
+
+def test_only_the_photos_staff_ticked_are_shown(client, site, closed, committee_staff):
+    publish(closed, committee_staff, reply=True, photos=[])
+    html = client.get(pages(site)[0]).content.decode()
+    assert REPLY in html
+    assert "/gongshi/photos/" not in html
+
+
+def test_a_reply_that_names_the_household_stays_off_when_unticked(
+    client, site, categories, committee_staff, unit_staff
+):
+    case = closed_case(site, committee_staff, unit_staff, reply=NAMING_REPLY)
+    publish(case, committee_staff, reply=False)
+    html = client.get(pages(site)[0]).content.decode()
+    assert NAMING_REPLY not in html and NAME not in html
+    assert "/gongshi/photos/" in html
+
+
+def test_taking_consent_back_hides_the_reply_and_photo_at_once(
+    client, site, closed, committee_staff
+):
+    publication = publish(closed, committee_staff)
+    photo_url = reverse(
+        "notices:photo", args=[publication.token, "attachment", shown_photo(closed).pk, "view"]
+    )
+    submission_publication_consent_set(submission=closed.submissions.get(), agree=False)
+    html = client.get(pages(site)[1]).content.decode()
+    assert REPLY not in html and photo_url not in html
+    assert client.get(photo_url).status_code == 404
+
+
+def test_staff_withdraw_a_publication(client, site, closed, committee_staff):
+    publication = publish(closed, committee_staff)
+    photo_url = reverse(
+        "notices:photo", args=[publication.token, "attachment", shown_photo(closed).pk, "view"]
+    )
+    client.force_login(committee_staff)
+    response = client.post(reverse("notices:case-withdraw", args=[closed.pk]))
+    assert response.status_code == 302
+    publication.refresh_from_db()
+    assert publication.withdrawn_by == committee_staff and publication.withdrawn_at
+    client.logout()
+    assert REPLY not in client.get(pages(site)[0]).content.decode()
+    assert client.get(photo_url).status_code == 404
+    # Withdrawing twice: refused on the page, nothing written.
+    client.force_login(committee_staff)
+    response = client.post(reverse("notices:case-withdraw", args=[closed.pk]))
+    assert response.status_code == 400
+    assert CasePublication.objects.count() == 1
+
+
+def test_staff_publish_from_the_case_page_and_it_is_recorded(client, closed, committee_staff):
+    client.force_login(committee_staff)
+    case_page = client.get(reverse("workbench:case-detail", args=[closed.pk])).content.decode()
+    assert reverse("notices:case-publication", args=[closed.pk]) in case_page
+    page = client.get(reverse("notices:case-publication", args=[closed.pk]))
+    assert page.status_code == 200 and REPLY in page.content.decode()
+    photo = shown_photo(closed)
+    response = client.post(
+        reverse("notices:case-publish", args=[closed.pk]),
+        {"publish-show_reply": "on", "publish-photos": [str(photo.pk)]},
+    )
+    assert response.status_code == 302
+    live = CasePublication.objects.get(withdrawn_at__isnull=True)
+    assert live.published_by == committee_staff
+    assert live.reply.note == REPLY
+    assert list(live.photos.all()) == [photo]
+    # Publishing again replaces it; the old row is kept, stamped.
+    response = client.post(reverse("notices:case-publish", args=[closed.pk]), {})
+    assert response.status_code == 400  # neither reply nor photo: refused
+    client.post(
+        reverse("notices:case-publish", args=[closed.pk]),
+        {"publish-photos": [str(photo.pk)]},
+    )
+    assert CasePublication.objects.count() == 2
+    assert CasePublication.objects.filter(withdrawn_at__isnull=True).get().reply is None
+
+
+def test_a_photo_the_resident_was_not_shown_cannot_be_published(client, closed, committee_staff):
+    internal = closed.events.get(kind=CaseEvent.Kind.RESULT).attachments.get()
+    client.force_login(committee_staff)
+    response = client.post(
+        reverse("notices:case-publish", args=[closed.pk]), {"publish-photos": [str(internal.pk)]}
+    )
+    assert response.status_code == 400
+    assert not CasePublication.objects.exists()
+
+
+def test_without_consent_nothing_more_can_be_published(
+    client, site, categories, committee_staff, unit_staff
+):
+    case = closed_case(site, committee_staff, unit_staff, consent=False)
+    client.force_login(committee_staff)
+    response = client.post(
+        reverse("notices:case-publish", args=[case.pk]),
+        {"publish-show_reply": "on", "publish-photos": [str(shown_photo(case).pk)]},
+    )
+    assert response.status_code == 400
+    assert "publish-show_reply" not in response.content.decode()  # the form is not offered
+    assert not CasePublication.objects.exists()
+
+
+def test_reports_of_wrongdoing_are_never_listed_or_published(
+    client, site, categories, committee_staff, unit_staff
+):
+    case = closed_case(site, committee_staff, unit_staff, request_type="report")
+    for url in pages(site):
+        html = client.get(url).content.decode()
+        assert case.closed_at.strftime("%Y-%m-%d") not in html or "report" not in html
+        assert client.get(url).context["rows"] == []
+    client.force_login(committee_staff)
+    response = client.post(
+        reverse("notices:case-publish", args=[case.pk]), {"publish-show_reply": "on"}
+    )
+    assert response.status_code == 400
+    assert not CasePublication.objects.exists()
+
+
+def test_an_open_case_is_not_listed_nor_publishable(client, site, world_open_case, committee_staff):
+    for url in pages(site):
+        assert client.get(url).context["rows"] == []
+    client.force_login(committee_staff)
+    response = client.post(
+        reverse("notices:case-publish", args=[world_open_case.pk]), {"publish-show_reply": "on"}
+    )
+    assert response.status_code == 400
+
+
+@pytest.fixture
+def world_open_case(site, categories, committee_staff):
+    from tests.routing.helpers import open_case
+
+    return open_case(site.area, site=site)
+
+
+@pytest.mark.parametrize("name", ["case-publication", "case-publish", "case-withdraw"])
+def test_other_staff_get_404(client, closed, committee_staff, unit_staff, areas, name):
+    publish(closed, committee_staff)
+    other_street = AreaFactory(code="650203005", name="昆仑路街道", level="street", parent=areas[1])
+    others = [
+        make_official(Role.COMMITTEE_STAFF, username="other-street", area=other_street),
+        unit_staff,
+        make_official(Role.LEADER, username="leader-x", area=areas[0]),
+    ]
+    url = reverse(f"notices:{name}", args=[closed.pk])
+    for user in others:
+        client.force_login(user)
+        response = client.get(url) if name == "case-publication" else client.post(url)
+        assert response.status_code == 404, user
+    assert CasePublication.objects.get().withdrawn_at is None
+
+
+# --- The resident's consent on the tracking page -----------------------------------------
+
+
+def test_the_resident_agrees_on_the_tracking_page_and_can_take_it_back(
+    client, site, categories, committee_staff, unit_staff
+):
+    case = closed_case(site, committee_staff, unit_staff, consent=False)
+    submission = case.submissions.get()
+    track = reverse("feedback:track", args=[submission.tracking_code, submission.secret])
+    consent = reverse(
+        "feedback:publication-consent", args=[submission.tracking_code, submission.secret]
+    )
+    html = client.get(track).content.decode()
+    assert consent in html and 'name="publication_consent"' in html
+    assert "checked" not in html.split('name="publication_consent"')[1].split(">")[0]
+    assert client.post(consent, {"publication_consent": "on"}).status_code == 302
+    submission.refresh_from_db()
+    assert submission.publication_consent_at is not None
+    assert client.post(consent, {}).status_code == 302
+    submission.refresh_from_db()
+    assert submission.publication_consent_at is None
+
+
+def test_consent_waits_for_a_result(client, site, world_open_case):
+    submission = world_open_case.submissions.get()
+    track = reverse("feedback:track", args=[submission.tracking_code, submission.secret])
+    assert 'name="publication_consent"' not in client.get(track).content.decode()
+    consent = reverse(
+        "feedback:publication-consent", args=[submission.tracking_code, submission.secret]
+    )
+    assert client.post(consent, {"publication_consent": "on"}).status_code == 400
+    submission.refresh_from_db()
+    assert submission.publication_consent_at is None
+
+
+# --- Announcements ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+def comment_url(announcement):
+    return reverse("notices:announcement", args=[announcement.pk])
+
+
+def test_an_announcement_is_shown_on_the_community_and_site_pages(
+    client, site, committee_staff, today
+):
+    a = announce(committee_staff, site.area, opens_on=today, closes_on=today + timedelta(days=7))
+    for url in pages(site):
+        assert comment_url(a) in client.get(url).content.decode()
+    # A site of the community elsewhere shows the community's announcements too, but not
+    # another site's own.
+    other = SiteFactory(area=site.area, name="向阳北社区第二联络点")
+    own = announce(
+        committee_staff,
+        site.area,
+        site=other,
+        opens_on=today,
+        closes_on=today,
+        title="第二联络点门前停车位调整",
+    )
+    html = client.get(reverse("notices:site", args=[site.pk])).content.decode()
+    assert comment_url(a) in html and comment_url(own) not in html
+
+
+def test_comments_during_the_period_reach_staff_and_are_not_published(
+    client, site, committee_staff, today
+):
+    a = announce(committee_staff, site.area, opens_on=today, closes_on=today)
+    response = client.post(comment_url(a), {"text": "  建议步道加装扶手。  "})
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "建议步道加装扶手" not in page  # comments are not shown publicly
+    assert AnnouncementComment.objects.get().text == "建议步道加装扶手。"
+    client.force_login(committee_staff)
+    staff_page = client.get(reverse("notices:announcement-staff", args=[a.pk]))
+    assert "建议步道加装扶手。" in staff_page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("opens", "closes"), [(1, 5), (-5, -1)], ids=["before the period", "after the period"]
+)
+def test_comments_outside_the_period_are_refused(
+    client, site, committee_staff, today, opens, closes
+):
+    a = announce(
+        committee_staff,
+        site.area,
+        opens_on=today + timedelta(days=opens),
+        closes_on=today + timedelta(days=closes),
+    )
+    html = client.get(comment_url(a)).content.decode()
+    assert 'name="text"' not in html
+    response = client.post(comment_url(a), {"text": "来晚了的意见"})
+    assert response.status_code == 400
+    assert not AnnouncementComment.objects.exists()
+
+
+def test_bad_comments_are_refused_next_to_the_field_with_the_text_kept(
+    client, site, committee_staff, today
+):
+    a = announce(committee_staff, site.area, opens_on=today, closes_on=today)
+    response = client.post(comment_url(a), {"text": "   "})
+    assert response.status_code == 400
+    assert 'id="id_text_error"' in response.content.decode()
+    too_long = "步道" * 501
+    response = client.post(comment_url(a), {"text": too_long})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="id_text_error"' in html and too_long in html
+    assert not AnnouncementComment.objects.exists()
+    # The hidden field a bot fills: answered like a success, nothing stored.
+    response = client.post(comment_url(a), {"text": "广告", "website": "http://spam"})
+    assert response.status_code == 302
+    assert not AnnouncementComment.objects.exists()
+
+
+def test_comments_are_limited_per_address_with_the_text_kept(
+    client, site, committee_staff, today, settings
+):
+    settings.GONGSHI_COMMENT_RATE = "2/h"
+    a = announce(committee_staff, site.area, opens_on=today, closes_on=today)
+    for n in range(2):
+        assert client.post(comment_url(a), {"text": f"意见{n}"}).status_code == 302
+    response = client.post(comment_url(a), {"text": "第三条意见"})
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "第三条意见" in html and 'id="id_text_error"' in html
+    assert AnnouncementComment.objects.count() == 2
+
+
+def test_staff_write_and_withdraw_an_announcement(client, site, committee_staff, today, closed):
+    client.force_login(committee_staff)
+    new = reverse("notices:announcement-new")
+    data = {
+        "area": site.area_id,
+        "site": site.pk,
+        "title": "北门路灯及步道改造计划",
+        "body": "计划下月施工。",
+        "opens_on": today.isoformat(),
+        "closes_on": (today - timedelta(days=1)).isoformat(),
+        "refs": closed.reference,
+    }
+    response = client.post(new, data)
+    assert response.status_code == 400  # the period ends before it begins
+    assert "北门路灯及步道改造计划" in response.content.decode()
+    response = client.post(new, {**data, "refs": "C-999999"})
+    assert response.status_code == 400
+    response = client.post(new, {**data, "closes_on": today.isoformat()})
+    assert response.status_code == 302
+    a = Announcement.objects.get()
+    assert list(a.cases.all()) == [closed]
+    assert client.post(reverse("notices:announcement-withdraw", args=[a.pk])).status_code == 302
+    client.logout()
+    assert client.get(comment_url(a)).status_code == 404
+    assert comment_url(a) not in client.get(pages(site)[0]).content.decode()
+
+
+def test_other_staff_get_404_on_announcements(client, site, committee_staff, areas, today):
+    a = announce(committee_staff, site.area, opens_on=today, closes_on=today)
+    other_street = AreaFactory(code="650203005", name="昆仑路街道", level="street", parent=areas[1])
+    other = make_official(Role.COMMITTEE_STAFF, username="other-street", area=other_street)
+    client.force_login(other)
+    assert client.get(reverse("notices:announcement-staff", args=[a.pk])).status_code == 404
+    assert client.post(reverse("notices:announcement-withdraw", args=[a.pk])).status_code == 404
+    # Their form offers no community of another street, and refuses one posted anyway.
+    response = client.post(
+        reverse("notices:announcement-new"),
+        {
+            "area": site.area_id,
+            "title": "x",
+            "body": "y",
+            "opens_on": today.isoformat(),
+            "closes_on": today.isoformat(),
+        },
+    )
+    assert response.status_code == 400
+
+
+def test_a_street_is_not_a_community_page(client, areas):
+    assert client.get(reverse("notices:community", args=[areas[2].pk])).status_code == 404
+
+
+# --- Query counts --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n", [1, 2])
+def test_public_page_queries_do_not_grow(
+    client, site, categories, committee_staff, unit_staff, today, queries, n
+):
+    for _i in range(n):
+        case = closed_case(site, committee_staff, unit_staff)
+        publish(case, committee_staff)
+        closed_case(site, committee_staff, unit_staff, consent=False)
+        announce(committee_staff, site.area, opens_on=today, closes_on=today)
+    for url in pages(site):
+        # The site or community, the count, the page's cases (with their live publication
+        # and consent), the publications with replies, their photos, the announcements; the
+        # session is not read (no messages): 6.
+        with queries(6):
+            response = client.get(url)
+        assert len(response.context["rows"]) == 2 * n
+
+
+@pytest.mark.parametrize("n", [1, 2])
+def test_staff_announcement_page_queries_do_not_grow(
+    client, site, committee_staff, today, queries, n
+):
+    a = announce(committee_staff, site.area, opens_on=today, closes_on=today)
+    for i in range(n):
+        client.post(comment_url(a), {"text": f"意见{i}"})
+    client.force_login(committee_staff)
+    url = reverse("notices:announcement-staff", args=[a.pk])
+    client.get(url)
+    # The session, the user, their profile and area, the announcement, the comments' count,
+    # its cases, the page of comments: 8.
+    with queries(8):
+        client.get(url)
