@@ -324,7 +324,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+# Uyghur for residents (decision 0025): the public pages, right to left; a string missing or
+# fuzzy in its catalogue falls back to LANGUAGE_CODE's (Chinese), never to the English msgid.
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English")), ("ug", "ئۇيغۇرچە")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
