@@ -168,6 +168,11 @@ PAGES = [
         "POST",
         lambda w: [w.case.pk, w.case.submissions.get().pk],
     ),
+    Page(
+        "workbench:case-chinese-summary",
+        "POST",
+        lambda w: [w.case.pk, w.case.submissions.get().pk],
+    ),
     Page("workbench:desk", audience="unit"),
     Page("workbench:desk-case", args=_case, audience="unit_case"),
     Page("workbench:desk-accept", "POST", _case, audience="unit_case"),

@@ -14,6 +14,7 @@ from common.forms import TEXTAREA, ServiceForm
 from feedback.forms import MultiplePhotoField
 from feedback.photos import clean_photo
 from routing.models import CaseStatus
+from workbench.forms_language import TranslatedReplyMixin
 from workbench.selectors_desk import forward_unit_choices
 
 
@@ -115,7 +116,7 @@ class ForwardForm(ServiceForm):
         self.fields["unit"].queryset = forward_unit_choices()
 
 
-class DirectReplyForm(ServiceForm):
+class DirectReplyForm(TranslatedReplyMixin, ServiceForm):
     prefix = "reply"
     error_field = "reply"
 

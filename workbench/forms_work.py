@@ -21,6 +21,7 @@ from routing.models import (
 )
 from routing.routes import ROUTES
 from routing.selectors import QUEUES
+from workbench.forms_language import TranslatedReplyMixin
 from workbench.selectors_work import (
     active_units,
     case_by_reference_for_user,
@@ -233,7 +234,7 @@ class ReviewSendBackForm(ReasonForm):
     prefix = "review_back"
 
 
-class VerifyPublishForm(ServiceForm):
+class VerifyPublishForm(TranslatedReplyMixin, ServiceForm):
     prefix = "publish"
     error_field = "reply"
     reply = forms.CharField(

@@ -114,7 +114,17 @@ def case_submissions_without_contact(case) -> list:
     return list(
         Submission.objects.filter(case=case)
         .select_related("area")
-        .only("pk", "case_id", "text", "address_line", "request_type", "created_at", "area__name")
+        .only(
+            "pk",
+            "case_id",
+            "text",
+            "address_line",
+            "request_type",
+            "language",
+            "chinese_summary",
+            "created_at",
+            "area__name",
+        )
         .prefetch_related("photos")
         .order_by("created_at", "pk")
     )

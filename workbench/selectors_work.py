@@ -10,7 +10,7 @@ import unicodedata
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.json import KeyTextTransform
 from django.http import Http404
 from django.utils import timezone
@@ -145,6 +145,12 @@ def workbench_case_list(
         # The suggestion's route alone (a JSON key in SQL), not the whole suggestion column.
         suggested_route=KeyTextTransform("route", "suggestion"),
         has_photos=Exists(photos),
+        # A resident wrote in Uyghur (or English): a badge on the row (decision 0025).
+        other_language=Subquery(
+            Submission.objects.filter(case=OuterRef("pk"))
+            .exclude(language__startswith="zh")
+            .values("language")[:1]
+        ),
     )
 
 

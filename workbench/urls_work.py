@@ -15,6 +15,11 @@ urlpatterns = [
         name="case-contact-reveal",
     ),
     path(
+        "work/cases/<int:pk>/submissions/<int:submission_pk>/summary/",
+        views.case_chinese_summary_view,
+        name="case-chinese-summary",
+    ),
+    path(
         "work/cases/<int:pk>/review/approve/",
         views.case_review_approve_view,
         name="case-review-approve",

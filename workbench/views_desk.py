@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from feedback.selectors import case_resident_language, resident_language
 from representatives.models import Role
 from routing.models import CaseStatus
 from routing.routes import Action, holder_body, policy_for
@@ -279,8 +280,12 @@ def _rep_case_page(request, case, *, reply_form=None, decline_form=None, status=
 
     awaiting = case_awaits_direct_reply(case)
     chosen = request.GET.get("template", "")
+    submissions = case_submissions_without_contact(case)
     if reply_form is None:
-        reply_form = DirectReplyForm(initial={"reply": reply_template_text(chosen)})
+        reply_form = DirectReplyForm(
+            initial={"reply": reply_template_text(chosen)},
+            language=resident_language(submissions),
+        )
     failed = reply_form if reply_form.is_bound else decline_form
     return render(
         request,
@@ -290,7 +295,7 @@ def _rep_case_page(request, case, *, reply_form=None, decline_form=None, status=
             "awaiting": awaiting,
             # A refused reply stays on the page as typed, even if the case moved meanwhile.
             "show_forms": awaiting or failed is not None,
-            "submissions": case_submissions_without_contact(case),
+            "submissions": submissions,
             "timeline": case_public_timeline(case),
             "templates": reply_template_list() if awaiting else [],
             "chosen_template": chosen,
@@ -315,7 +320,8 @@ def rep_case(request, pk):
 def rep_case_reply(request, pk):
     official = direct_responder_or_404(request.user)
     case = get_direct_case_or_404(request.user, pk)
-    form = DirectReplyForm(request.POST)
+    language = case_resident_language(case)
+    form = DirectReplyForm(request.POST, language=language)
     if form.is_valid():
         try:
             case_direct_reply(
@@ -323,6 +329,8 @@ def rep_case_reply(request, pk):
                 actor=request.user,
                 reply=form.cleaned_data["reply"],
                 public_actor=_public_name(request, official),
+                reply_translated=form.cleaned_data.get("reply_translated", ""),
+                reply_language=language or "",
             )
         except ValidationError as error:
             form.attach(error)

@@ -21,7 +21,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.pagination import CappedPaginator
+from feedback.selectors import case_resident_language, resident_language
 from feedback.services.cases import case_merge_with_submissions
+from feedback.services.summary import submission_chinese_summary_set
 from representatives.models import Role
 from routing.models import (
     TRIAGE_STATUSES,
@@ -54,6 +56,7 @@ from routing.services.workflow import (
     case_verify_send_back,
 )
 from workbench.forms_common import ProgressForm
+from workbench.forms_language import ChineseSummaryForm
 from workbench.forms_work import (
     BulkAcceptForm,
     CaseFilterForm,
@@ -285,6 +288,15 @@ def _case_page(request, case, *, failed=None, status=200):
         "can_not_accept": case.status in TRIAGE_STATUSES or case.status == S.TRIAGED,
     }
     result = detail["result_event"]
+    language = resident_language(detail["submissions"])
+    for submission in detail["submissions"]:
+        # Opinions in Uyghur (or English): staff's Chinese summary, as typed if refused.
+        if submission.in_other_language:
+            submission.summary_form = (
+                failed
+                if getattr(failed, "submission_pk", None) == submission.pk
+                else ChineseSummaryForm(initial={"chinese_summary": submission.chinese_summary})
+            )
     forms = {
         "triage_form": TriageForm(
             initial=TriageForm.initial_for(case, supervise=detail["households_suggest_supervision"])
@@ -294,7 +306,7 @@ def _case_page(request, case, *, failed=None, status=200):
         "approve_form": ReviewApproveForm(),
         "review_back_form": ReviewSendBackForm(),
         "publish_form": VerifyPublishForm(
-            initial={"reply": result.note if result is not None else ""}
+            initial={"reply": result.note if result is not None else ""}, language=language
         ),
         "verify_back_form": VerifySendBackForm(),
         "extension_form": ExtensionDecideForm(),
@@ -451,18 +463,51 @@ def case_review_send_back_view(request, pk):
 @login_required
 @require_POST
 def case_verify_publish_view(request, pk):
+    case = _case_and_official(request, pk)
+    language = case_resident_language(case)  # the reply may be written in it too
     return _act(
         request,
-        _case_and_official(request, pk),
+        case,
         VerifyPublishForm,
         lambda case, d: case_verify_publish(
             case_id=case.pk,
             actor=request.user,
             reply=d["reply"],
             public_actor=committee_public_name(),
+            reply_translated=d.get("reply_translated", ""),
+            reply_language=language or "",
         ),
         _("Checked and replied. The resident can read the reply now."),
+        form_kwargs={"language": language},
     )
+
+
+@login_required
+@require_POST
+def case_chinese_summary_view(request, pk, submission_pk):
+    """Staff's Chinese summary of an opinion of the case written in another language: search,
+    hot topics and the classifier read it (decision 0025). A submission of another case is a
+    404; one in Chinese is refused by the service (it needs no summary)."""
+    from feedback.models import Submission
+
+    case = _case_and_official(request, pk)
+    submission = get_object_or_404(Submission.objects.only("pk"), pk=submission_pk, case=case)
+    form = ChineseSummaryForm(request.POST)
+    if form.is_valid():
+        try:
+            submission_chinese_summary_set(
+                submission_id=submission.pk, summary=form.cleaned_data["chinese_summary"]
+            )
+        except ValidationError as error:
+            form.attach(error)
+        else:
+            messages.success(
+                request, _("Chinese summary saved. Search and the routing suggestion read it.")
+            )
+            return redirect("workbench:case-detail", case.pk)
+    form.submission_pk = submission.pk
+    case = get_case_for_user_or_404(request.user, case.pk)
+    return _case_page(request, case, failed=form, status=400)
 
 
 @login_required

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from common.forms import PageError
 from feedback.models import CHINESE_SUMMARY_MAX_LENGTH, Submission
 from routing.search import HAN, clause_words
 from routing.services.opening import case_text_add
@@ -43,9 +44,8 @@ def submission_chinese_summary_set(*, submission_id: int, summary: str) -> Submi
         .get(pk=submission_id)
     )
     if not submission.in_other_language:
-        raise ValidationError(
-            {"chinese_summary": _("This opinion is in Chinese already: it needs no summary.")}
-        )
+        # Not a field's fault: shown on top of the page (no summary form is shown for it).
+        raise PageError(_("This opinion is in Chinese already: it needs no summary."))
     previous = submission.chinese_summary
     submission.chinese_summary = summary
     submission.words = clause_words(summary)
