@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.cases import BATCH_SIZE, PATTERNS, SERVICES_LIMIT, demo_cases_add
+from demo.gongshi import demo_gongshi_fill
 from demo.keys import demo_case_count
 from demo.network import DEMO_PASSWORD, network_seed
 from demo.roles import demo_roles_fill
@@ -67,6 +68,8 @@ class Command(BaseCommand):
         if demo_case_count():
             for line in demo_roles_fill():
                 self.stdout.write(f"  demo desks: {line}")
+            for line in demo_gongshi_fill():
+                self.stdout.write(f"  {line}")
 
     def _seed_cases(self, n: int, options) -> None:
         through_services = True if options["through_services"] else None
