@@ -4,6 +4,8 @@ set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)
+# Uyghur pages and poster (decision 0025): Noto Naskh/Sans Arabic have the Uyghur letters.
+fc-list :lang=ug 2>/dev/null | grep -q "Noto Naskh Arabic" || need+=(fonts-noto-core)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 command -v msgfmt >/dev/null || need+=(gettext)
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -24,6 +24,9 @@ MIN_TAP = 44  # CSS px: the smallest control a finger can hit reliably
 LAYOUT_JS = """
 (minTap) => {
   const vw = document.documentElement.clientWidth;
+  // Hidden off the start side (skip link, honeypot): left of the page, or right of it when the
+  // page reads right to left (Uyghur), where that side does not scroll either.
+  const rtl = getComputedStyle(document.documentElement).direction === 'rtl';
   const describe = (el, r) => {
     const cls = (el.getAttribute('class') || '').trim().replace(/\\s+/g, '.');
     const id = el.id ? '#' + el.id : '';
@@ -37,7 +40,7 @@ LAYOUT_JS = """
     if (cs.display === 'none' || cs.visibility === 'hidden') continue;
     const r = el.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue;
-    if (r.right <= 0 || (r.width <= 1 && r.height <= 1)) continue;  // honeypot, sr-only
+    if (r.right <= 0 || (rtl && r.left >= vw) || (r.width <= 1 && r.height <= 1)) continue;
     const clipped = cs.overflowX !== 'visible' && el.scrollWidth > el.clientWidth + 1;
     if (r.left < -1 || r.right > vw + 1 || clipped) overflowing.push(describe(el, r));
   }
