@@ -13,7 +13,15 @@ from playwright.sync_api import expect
 from notices.forms import CommentForm
 from notices.models import AnnouncementComment
 from notices.services.publication import case_publish
-from tests.browser.helpers import check_layout, check_tap_targets, shoot, watch, write_report, zh
+from tests.browser.helpers import (
+    check_layout,
+    check_tap_targets,
+    shoot,
+    sign_in,
+    watch,
+    write_report,
+    zh,
+)
 from tests.notices.helpers import NAME, REPLY, announce, closed_case, shown_photo
 from tests.routing.helpers import PHONE
 
@@ -83,4 +91,41 @@ def test_a_resident_sees_what_was_resolved_at_the_site_and_comments_on_a_plan(
     # Comments go to staff: not on the public page.
     assert COMMENT not in page.content()
     write_report(artifacts_dir, "gongshi-layout.json", report)
+    assert not problems, problems
+
+
+def test_the_committee_publishes_a_result_and_reads_comments(
+    live_server, settings, phone, artifacts_dir, site, categories, committee_staff, unit_staff
+):
+    """On a phone: the clerk opens a closed case the resident agreed to show, publishes the
+    reply and the photo from the case page, then reads a resident's comment on a plan."""
+    settings.PUBLIC_BASE_URL = live_server.url
+    case = closed_case(site, committee_staff, unit_staff)
+    today = timezone.localdate()
+    plan = announce(committee_staff, site.area, opens_on=today, closes_on=today)
+    AnnouncementComment.objects.create(announcement=plan, text=COMMENT)
+    report, problems = {}, []
+    page = phone.new_page()
+    watch(page, problems)
+    sign_in(page, live_server, committee_staff.username)
+    page.goto(live_server.url + reverse("workbench:case-detail", args=[case.pk]))
+    page.get_by_role("link", name=zh("Public notice (公示): publish the result")).click()
+    page.wait_for_url(f"**{reverse('notices:case-publication', args=[case.pk])}")
+    expect(page.locator(".public-reply")).to_contain_text(REPLY)
+    page.get_by_label(zh("Show the reply, exactly as the resident read it")).check()
+    page.get_by_label(zh("Photo %(n)s") % {"n": 1}).check()
+    check_layout(page, "gongshi-publish", report)
+    page.get_by_role("button", name=zh("Publish"), exact=True).click()
+    expect(page.locator(".messages")).to_contain_text(zh("Published on the notice pages."))
+    expect(page.locator(".tag-public")).to_be_visible()
+    shoot(page, artifacts_dir, "gongshi-03-published-phone.png")
+    publication = case.publications.get()
+    assert publication.reply is not None and publication.photos.count() == 1
+
+    page.get_by_role("link", name=zh("Public notices"), exact=True).click()
+    page.get_by_role("link", name=plan.title).click()
+    expect(page.locator("main")).to_contain_text(COMMENT)
+    check_layout(page, "gongshi-comments", report)
+    shoot(page, artifacts_dir, "gongshi-04-comments-phone.png")
+    write_report(artifacts_dir, "gongshi-staff-layout.json", report)
     assert not problems, problems
