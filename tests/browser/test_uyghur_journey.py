@@ -128,9 +128,23 @@ def test_a_uyghur_phone_scans_writes_and_follows_in_uyghur(
     page = ug_phone.new_page()
     watch(page, problems)
 
-    # 1. The site's page (found in the directory, in Uyghur) shows its code; the camera reads it.
+    # 1. The directory, in Uyghur: districts fold open, their chevrons point left (closed).
+    page.goto(f"{live_server.url}/stations/")
+    _check_rtl_page(page)
+    _check_uyghur(page, "main h1", "ug-00 h1", report)
+    closed = page.locator("details.directory-group:not([open]) > summary").first
+    chevron = closed.evaluate("el => getComputedStyle(el, '::before').transform")
+    report["ug-00 closed chevron"] = chevron
+    assert chevron.startswith("matrix(-0.7071"), chevron  # rotate(135deg): pointing left
+    check_layout(page, "ug-00-directory", report)
+    shoot(page, artifacts_dir, "ug-00-directory.png")
+
+    # The site's page shows its code; the camera reads it. The breadcrumb runs right to left.
     page.goto(f"{live_server.url}{site.get_absolute_url()}")
     _check_rtl_page(page)
+    crumbs = page.locator("nav.breadcrumb")
+    first, last = crumbs.locator("a"), crumbs.locator("bdi").last
+    assert first.bounding_box()["x"] > last.bounding_box()["x"]
     expect(page.locator(".site-header .brand")).to_have_text(ug("People's Congress Liaison"))
     img = page.locator(".qr-block img")
     img.scroll_into_view_if_needed()
