@@ -78,7 +78,7 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-.PHONY: bench bench-lists bench-deadlines bench-reports bench-classifier bench-classifier-accuracy
+.PHONY: bench bench-lists bench-deadlines bench-reports bench-classifier bench-classifier-accuracy bench-similar
 # Benchmarks (not tests): intake throughput vs a bare Django view, on gunicorn + PostgreSQL;
 # then the staff lists at 100,000 cases (about 1 minute on a rerun, plus ~2 minutes of seeding
 # the first time: the database liaison_bench_lists is kept between runs).
@@ -88,6 +88,7 @@ bench: install-dev messages
 	$(BIN)/python bench/worklists.py
 	$(BIN)/python bench/deadlines.py
 	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/similar.py
 
 # The classifier: training on the corpora and on 10,000 decisions, messages per second.
 bench-classifier: install-dev messages
@@ -105,6 +106,11 @@ bench-lists: install-dev messages
 # first run seeds for about 20 minutes).
 bench-reports: install-dev messages
 	$(BIN)/python bench/reports.py
+
+# 相似意见 on the demo data (a throwaway SQLite database; 5–7 minutes, most of it seeding):
+# precision and recall against the duplicates the demo planted, time per case.
+bench-similar: install-dev messages
+	$(BIN)/python bench/similar.py
 
 # The deadline sweep over the same database: dry run and real sweep (rolled back), time and queries.
 bench-deadlines: install-dev messages
