@@ -57,10 +57,13 @@ COPIED = (
 )
 # Rows that refer to a case or a submission but are not copied: no synthetic case has them
 # (photos, corrections, deadline actions, meeting decisions, suggestions and instructions are
-# not part of the demo's story; notifications are deleted after the replay).
+# not part of the demo's story; notifications are deleted after the replay; 公示
+# publications and announcements are made after the copies, by ``demo.gongshi``).
 NOT_COPIED = {
     "feedback.SubmissionCorrection",
     "feedback.SubmissionPhoto",
+    "notices.Announcement",
+    "notices.CasePublication",
     "reports.Instruction",
     "reports.Suggestion",
     "routing.DeadlineAction",

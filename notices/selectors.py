@@ -8,7 +8,7 @@ a case can show, and its publications."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -117,7 +117,7 @@ def resolved_cases(*, community: Area | None = None, site: LiaisonSite | None = 
             "area__level",
             "street__name",
         )
-        .order_by("-closed_at", "-pk")
+        .order_by(F("closed_at").desc(nulls_last=True), "-pk")
     )
 
 
