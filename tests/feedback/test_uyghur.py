@@ -3,6 +3,7 @@ chosen by the browser or the switch; an opinion written in Uyghur marked for sta
 Chinese summary that search and the classifier read; the reply in the resident's language."""
 
 import re
+import uuid
 from pathlib import Path
 
 import polib
@@ -10,7 +11,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.utils import translation
 
-from feedback.models import Submission
+from feedback.models import Channel, Submission
+from feedback.services.submit import IntakeSource, submission_create
 from notifications.delivery import notification_deliver
 from notifications.messages import render_sms
 from notifications.models import Notification
@@ -355,6 +357,32 @@ def test_a_chinese_case_is_not_offered_a_translation(
         {"publish-reply": CHINESE_REPLY, "publish-reply_translated": "ignored"},
     )
     assert case.events.get(kind=CaseEvent.Kind.REPLY).note_translated == ""
+
+
+def test_the_representative_replies_in_uyghur_too(
+    client, representative, representative_user, site, committee_staff, categories
+):
+    submission, _created = submission_create(
+        key=uuid.uuid4(),
+        source=IntakeSource(channel=Channel.REPRESENTATIVE_QR, representative=representative),
+        area_id=site.area_id,
+        text=UYGHUR_TEXT,
+        request_type="enquiry",
+        language="ug",
+    )
+    case = triage(submission.case, committee_staff, route=Route.DIRECT)
+    client.force_login(representative_user)
+    page = client.get(f"/rep/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert "reply-reply_translated" in page.text and "tag-language" in page.text
+    response = client.post(
+        f"/rep/cases/{case.pk}/reply/",
+        {"reply-reply": CHINESE_REPLY, "reply-reply_translated": UYGHUR_REPLY},
+    )
+    assert response.status_code == 302
+    reply = case.events.get(kind=CaseEvent.Kind.REPLY)
+    assert (reply.note_translated, reply.note_language) == (UYGHUR_REPLY, "ug")
+    track = client.get(f"/track/{submission.tracking_code}/{submission.secret}/", **UG)
+    assert UYGHUR_REPLY in track.text
 
 
 class RecordingSMSBackend:
