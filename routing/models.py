@@ -438,8 +438,9 @@ class CaseEvent(models.Model):
     note = models.TextField(blank=True)
     # A public note (a reply) in the resident's language besides the Chinese ``note``: the
     # tracking page shows it to a resident reading in ``note_language`` (decision 0025).
-    note_translated = models.TextField(blank=True)
-    note_language = models.CharField(max_length=10, blank=True)
+    # Empty by a database default too: the deadline sweep inserts its events in SQL.
+    note_translated = models.TextField(blank=True, default="", db_default="")
+    note_language = models.CharField(max_length=10, blank=True, default="", db_default="")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

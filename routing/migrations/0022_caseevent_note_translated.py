@@ -8,11 +8,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="caseevent",
             name="note_language",
-            field=models.CharField(blank=True, max_length=10),
+            field=models.CharField(blank=True, db_default="", default="", max_length=10),
         ),
         migrations.AddField(
             model_name="caseevent",
             name="note_translated",
-            field=models.TextField(blank=True),
+            field=models.TextField(blank=True, db_default="", default=""),
         ),
     ]

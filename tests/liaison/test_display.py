@@ -12,7 +12,7 @@ def test_the_switch_sets_a_cookie_and_goes_back_to_the_page(client, areas):
     assert cookie.value == "large" and cookie["httponly"] and cookie["samesite"] == "Lax"
     assert int(cookie["max-age"]) >= 300 * 24 * 3600
     page = client.get("/stations/")
-    assert '<html lang="zh-CN" class="large-text">' in page.text
+    assert '<html lang="zh-CN" dir="ltr" class="large-text">' in page.text
     assert 'name="display" value="standard"' in page.text  # the way back
     client.post("/display/", {"display": "standard", "next": "/"})
     assert 'class="large-text"' not in client.get("/").text
