@@ -370,6 +370,9 @@ class CasePlan:
     suggestion: dict
     outcome: str
     steps: list[Step] = field(default_factory=list)
+    # The matter the text tells (its phrase-bank template and the slots filled in): a
+    # duplicate tells the same matter in its own words.
+    matter: tuple[str, str, dict] = ("", "", {})
 
 
 class Planner:
@@ -390,21 +393,29 @@ class Planner:
         self.slug_weights = [CATEGORY_WEIGHTS[s] for s in self.slugs]
 
     # -- the resident's side ------------------------------------------------------------------
-    def _text(self, slug: str, community: Area) -> tuple[str, str]:
+    def _text(
+        self, slug: str, community: Area, like: CasePlan | None = None
+    ) -> tuple[str, str, tuple[str, str, dict]]:
+        """What the resident writes, its request type and the matter it tells. A duplicate
+        (``like``) is another household telling the same matter (the same template, building
+        and place) with its own greeting and closing words: what staff merge in real life."""
         rng = self.rng
-        request_type, template = rng.choice(self.by_slug[slug])
-        street = self.net.streets.get(community.street_id)
-        slots = {
-            "community": community.name.removesuffix("（演示）"),
-            "street": street.name if street else "",
-            "place": rng.choice(PLACES),
-            "n": rng.randint(1, 36),
-            "u": rng.randint(1, 6),
-            "days": rng.choice(["两", "三", "四", "五", "七", "十几"]),
-            "road": rng.choice(ROADS),
-        }
+        if like is not None and like.matter[1]:
+            request_type, template, slots = like.matter
+        else:
+            request_type, template = rng.choice(self.by_slug[slug])
+            street = self.net.streets.get(community.street_id)
+            slots = {
+                "community": community.name.removesuffix("（演示）"),
+                "street": street.name if street else "",
+                "place": rng.choice(PLACES),
+                "n": rng.randint(1, 36),
+                "u": rng.randint(1, 6),
+                "days": rng.choice(["两", "三", "四", "五", "七", "十几"]),
+                "road": rng.choice(ROADS),
+            }
         text = rng.choice(OPENERS) + template + rng.choice(CLOSERS)
-        return text.format(**slots), request_type
+        return text.format(**slots), request_type, (request_type, template, slots)
 
     def _representative(self, reps: list) -> Representative:
         """One of a site's representatives; the one with an account more often than not."""
@@ -511,7 +522,7 @@ class Planner:
                 slug = "litigation-petition"
             else:
                 slug = rng.choices(self.slugs, weights=self.slug_weights)[0]
-        text, request_type = self._text(slug, community)
+        text, request_type, matter = self._text(slug, community, like)
         source = self._source(community)
         has_contact = rng.random() < 0.2
         plan = CasePlan(
@@ -543,6 +554,7 @@ class Planner:
             contact_preference=ContactPreference.PHONE if has_contact else ContactPreference.NONE,
             suggestion=self.classifier.suggestion(text, community),
             outcome=outcome,
+            matter=matter,
         )
         self._schedule(plan, slug, like)
         if source["collected_on"]:
