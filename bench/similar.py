@@ -16,11 +16,11 @@ Figures at each threshold:
 
 - planted: precision (suggested pairs that are planted pairs), recall (planted pairs whose
   surviving case was suggested), top-1 (the surviving case suggested first);
-- same complaint: the demo draws a duplicate's text afresh from its category's phrase bank,
-  so most planted pairs say different things (暖气不热 / 停暖了, 电梯停运 / 楼道灯坏了). A
-  pair is "the same complaint" when both texts come from the same template of the bank
-  (``demo.texts.PHRASES``, community, building and days aside): precision and recall by
-  that, over the planted pairs that are the same complaint and over every pair suggested;
+- same complaint: a pair is "the same complaint" when both texts come from the same template
+  of the phrase bank (``demo.texts.PHRASES``, community, building and days aside): precision
+  and recall by that, over the planted pairs that are the same complaint and over every pair
+  suggested (the demo's duplicates tell their case's matter, so all planted pairs are; a
+  suggestion that is not planted may still be the same complaint from another building);
 - noise: suggestions per ordinary case (a sample of cases that are not duplicates, as they
   came in), and how many of those are the same complaint;
 - time per case: the finder (its queries and the ranking) per duplicate, median and 95th
