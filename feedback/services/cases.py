@@ -67,5 +67,7 @@ def case_merge_with_submissions(*, case_id: int, into: Case, actor) -> Case:
     status) and its submissions follow, so their residents track the surviving case. Called by
     the workbench's merge action."""
     case = case_merge(case_id=case_id, into=into, actor=actor)
-    Submission.objects.filter(case_id=case_id).update(case=into)
+    # Their consent to publish stays behind: it was given for this case's result, not for
+    # ``into``'s, which they have not read (decision 0024).
+    Submission.objects.filter(case_id=case_id).update(case=into, publication_consent_at=None)
     return case

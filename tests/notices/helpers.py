@@ -5,7 +5,7 @@ photo shown to the resident, and (optionally) the resident's consent to show the
 import uuid
 from datetime import date
 
-from feedback.models import Channel, Satisfaction
+from feedback.models import Channel, Satisfaction, Submission
 from feedback.photos import clean_photo
 from feedback.services.consent import submission_publication_consent_set
 from feedback.services.rate import case_rate
@@ -23,18 +23,9 @@ NAMING_REPLY = "王秀兰您好，您家门口的路灯已更换。"
 RESULT = "已更换北门路灯两盏。"
 
 
-def closed_case(
-    site,
-    committee_staff,
-    unit_staff,
-    *,
-    consent=True,
-    request_type="help",
-    text=TEXT,
-    reply=REPLY,
-) -> Case:
-    """A case opened from the resident's opinion (with their photo, name and number), handled
-    by the unit with an "after" photo, replied, rated satisfied (closed)."""
+def opinion(site, *, request_type="help", text=TEXT) -> Submission:
+    """A resident's opinion through ``site`` (with their photo, name and number), its case
+    opened."""
     submission, _created = submission_create(
         key=uuid.uuid4(),
         source=IntakeSource(channel=Channel.SITE_QR, site=site),
@@ -47,7 +38,11 @@ def closed_case(
         consent=True,
         photos=[clean_photo(jpeg_with_gps("before.jpg"))],
     )
-    case = Case.objects.get(pk=submission.case_id)
+    return submission
+
+
+def handle_to_reply(case, committee_staff, unit_staff, *, reply=REPLY) -> Case:
+    """Triage, the unit's result with an "after" photo, the committee's reply: replied."""
     triage(case, committee_staff, route=Route.ASSIGN, unit=unit_staff.official.unit)
     case_accept(case_id=case.pk, actor=unit_staff)
     after = clean_photo(jpeg_with_gps("after.jpg"))
@@ -55,6 +50,24 @@ def closed_case(
     case_verify_publish(
         case_id=case.pk, actor=committee_staff, reply=reply, public_actor="人大常委会"
     )
+    return Case.objects.get(pk=case.pk)
+
+
+def closed_case(
+    site,
+    committee_staff,
+    unit_staff,
+    *,
+    consent=True,
+    request_type="help",
+    text=TEXT,
+    reply=REPLY,
+) -> Case:
+    """A case opened from the resident's opinion (with their photo, name and number), handled
+    by the unit with an "after" photo, replied, rated satisfied (closed)."""
+    submission = opinion(site, request_type=request_type, text=text)
+    case = Case.objects.get(pk=submission.case_id)
+    handle_to_reply(case, committee_staff, unit_staff, reply=reply)
     submission.refresh_from_db()
     case_rate(submission=submission, value=Satisfaction.SATISFIED)
     if consent:

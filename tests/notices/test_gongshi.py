@@ -5,14 +5,18 @@ published them; announcements of plans take residents' comments during their per
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from feedback.models import Satisfaction
+from feedback.services.cases import case_merge_with_submissions
 from feedback.services.consent import submission_publication_consent_set
+from feedback.services.rate import case_rate
 from notices.models import Announcement, AnnouncementComment, CasePublication
 from notices.services.publication import case_publish
 from representatives.models import Role
-from routing.models import CaseEvent
+from routing.models import Case, CaseEvent
 from tests.factories import AreaFactory, SiteFactory, make_official
 from tests.notices.helpers import (
     NAME,
@@ -21,6 +25,8 @@ from tests.notices.helpers import (
     RESULT,
     announce,
     closed_case,
+    handle_to_reply,
+    opinion,
     shown_photo,
 )
 from tests.routing.helpers import PHONE, TEXT
@@ -481,3 +487,35 @@ def test_staff_announcement_page_queries_do_not_grow(
     # its cases, the page of comments: 8.
     with queries(8):
         client.get(url)
+
+
+# --- Review findings (docs/decisions/0024-gongshi.md) --------------------------------------
+
+SECOND_REPLY = "北门路灯线路已重新铺设，两盏灯均已点亮。"
+
+
+def test_consent_does_not_follow_a_submission_merged_into_another_case(
+    client, site, categories, committee_staff, unit_staff
+):
+    # A: the resident agreed to show the first reply, then was not satisfied (reopened) and
+    # staff merged their case into B, a case they never read a result of.
+    first = opinion(site)
+    handle_to_reply(Case.objects.get(pk=first.case_id), committee_staff, unit_staff)
+    first.refresh_from_db()
+    submission_publication_consent_set(submission=first, agree=True)
+    first.refresh_from_db()
+    case_rate(submission=first, value=Satisfaction.DISSATISFIED, comment="灯还是不亮。")
+    second = opinion(site)
+    b = Case.objects.get(pk=second.case_id)
+    case_merge_with_submissions(case_id=first.case_id, into=b, actor=committee_staff)
+    handle_to_reply(b, committee_staff, unit_staff, reply=SECOND_REPLY)
+    second.refresh_from_db()
+    case_rate(submission=second, value=Satisfaction.SATISFIED)
+    second.refresh_from_db()
+    submission_publication_consent_set(submission=second, agree=True)
+    first.refresh_from_db()
+    assert first.case_id == b.pk and first.publication_consent_at is None
+    with pytest.raises(ValidationError):
+        publish(b, committee_staff)
+    for url in pages(site):
+        assert SECOND_REPLY not in client.get(url).content.decode()
