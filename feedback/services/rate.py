@@ -19,7 +19,7 @@ def case_rate(*, submission: Submission, value: str, comment: str = "") -> Ratin
     """Record the resident's rating of the current reply of ``submission``'s case.
 
     Satisfied or basically satisfied closes the case; not satisfied reopens it for redo, with
-    the comment. One rating per reply: a second attempt is refused. Called by the tracking
+    the comment, and takes back its residents' consent to publish the result. One rating per reply: a second attempt is refused. Called by the tracking
     page (the resident proved the code and its secret).
     """
     case = submission.case
@@ -63,6 +63,9 @@ def case_rate(*, submission: Submission, value: str, comment: str = "") -> Ratin
         expected_status=CaseStatus.REPLIED,
     )
     if to_status == CaseStatus.REOPENED:
+        # The redo brings a new result nobody has read: consent to publish the old one does
+        # not carry over to it (decision 0024); residents agree again once it is there.
+        Submission.objects.filter(case_id=case.pk).update(publication_consent_at=None)
         # The committee of the area routes the redo; the unit that answered hears why.
         users = committee_staff_for(case)
         if case.unit_id:

@@ -519,3 +519,22 @@ def test_consent_does_not_follow_a_submission_merged_into_another_case(
         publish(b, committee_staff)
     for url in pages(site):
         assert SECOND_REPLY not in client.get(url).content.decode()
+
+
+def test_reopening_takes_consent_back_until_the_resident_reads_the_new_result(
+    client, site, categories, committee_staff, unit_staff
+):
+    submission = opinion(site)
+    case = handle_to_reply(Case.objects.get(pk=submission.case_id), committee_staff, unit_staff)
+    submission.refresh_from_db()
+    submission_publication_consent_set(submission=submission, agree=True)
+    submission.refresh_from_db()
+    case_rate(submission=submission, value=Satisfaction.DISSATISFIED, comment="灯还是不亮。")
+    submission.refresh_from_db()
+    assert submission.publication_consent_at is None
+    # The redo's result is closed without the resident agreeing again: not publishable.
+    handle_to_reply(case, committee_staff, unit_staff, reply=SECOND_REPLY)
+    submission.refresh_from_db()
+    case_rate(submission=submission, value=Satisfaction.SATISFIED)
+    with pytest.raises(ValidationError):
+        publish(case, committee_staff, photos=[])
