@@ -538,3 +538,20 @@ def test_reopening_takes_consent_back_until_the_resident_reads_the_new_result(
     case_rate(submission=submission, value=Satisfaction.SATISFIED)
     with pytest.raises(ValidationError):
         publish(case, committee_staff, photos=[])
+
+
+def test_a_reporter_of_wrongdoing_is_never_asked_to_publish(
+    client, site, categories, committee_staff, unit_staff
+):
+    case = closed_case(site, committee_staff, unit_staff, request_type="report", consent=False)
+    submission = case.submissions.get()
+    track = reverse("feedback:track", args=[submission.tracking_code, submission.secret])
+    html = client.get(track).content.decode()
+    assert client.get(track).status_code == 200
+    assert 'name="publication_consent"' not in html
+    consent = reverse(
+        "feedback:publication-consent", args=[submission.tracking_code, submission.secret]
+    )
+    assert client.post(consent, {"publication_consent": "on"}).status_code == 400
+    submission.refresh_from_db()
+    assert submission.publication_consent_at is None
