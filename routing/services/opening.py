@@ -51,7 +51,8 @@ def case_text_add(*, case_id: int, text: str, replaces: tuple[str, ...] = ()) ->
     The words join ``search_words`` (earlier ones stay: search may find a little more, never
     less). When the case's own text is one of ``replaces`` (the case was opened on that
     opinion, or on its earlier summary), ``text`` becomes the text a triage decision records
-    for training. A case still to be routed gets a new suggestion from ``text``.
+    for training, and a case still to be routed gets a new suggestion from it. A summary of
+    an opinion merged into a case opened on another leaves that case's suggestion alone.
     """
     case = Case.objects.select_for_update(of=("self",)).select_related("area").get(pk=case_id)
     words = dict.fromkeys([*case.search_words.split(), *search_words(text).split()])
@@ -60,9 +61,9 @@ def case_text_add(*, case_id: int, text: str, replaces: tuple[str, ...] = ()) ->
     if case.search_text in {r.lower() for r in replaces if r}:
         case.search_text = text.lower()
         fields.append("search_text")
-    if case.status in TRIAGE_STATUSES:
-        case.suggestion = case_suggestion(text, case.area)
-        fields.append("suggestion")
+        if case.status in TRIAGE_STATUSES:
+            case.suggestion = case_suggestion(text, case.area)
+            fields.append("suggestion")
     case.save(update_fields=fields)
     return case
 
