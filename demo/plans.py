@@ -41,7 +41,7 @@ from demo.texts import (
     ROADS,
     SEND_BACK_REASONS,
 )
-from feedback.models import Channel, ContactPreference, Satisfaction
+from feedback.models import Channel, ContactPreference, RequestType, Satisfaction
 from representatives.models import (
     Area,
     LiaisonSite,
@@ -505,6 +505,8 @@ class Planner:
         outcome = rng.choices([o for o, _w in OUTCOMES], weights=[w for _o, w in OUTCOMES])[0]
         if outcome == "merged":
             target = self._plan(index, rng.choice(["closed", "closed", "in_progress"]))
+            if target.request_type == RequestType.REPORT:
+                return [target]  # a report of wrongdoing is never merged (its reporter's own)
             dup = self._plan(index + 1, "merged", like=target)
             return [target, dup]
         return [self._plan(index, outcome)]

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from feedback.models import Submission
+from feedback.models import RequestType, Submission
 from routing.models import OPEN_STATUSES, Case, CaseEvent, CaseStatus
 from routing.search import CLAUSE_BREAK, clause_words
 from routing.similar import SimilarSettings, similar_settings, similarity_scores
@@ -69,15 +69,20 @@ def similar_candidates(
 ) -> list[Case]:
     """The cases ``case`` is compared with, newest first: open, in the same street (a case
     filed above a street: the same area), within ``scope`` (the user's; None: all), received
-    at most ``window_days`` before it, at most ``candidates`` of them. One query.
+    at most ``window_days`` before it, at most ``candidates`` of them; never a report of
+    wrongdoing, on either side (none for a report, none that holds one). One query.
 
     ``as_of`` asks for the cases as they stood at that moment (received before it, not closed,
     merged or refused by then, by their events): the benchmark's view of a duplicate when it
     came in (bench/similar.py)."""
     settings = settings or similar_settings()
+    if case.request_type == RequestType.REPORT:
+        return []  # a report of wrongdoing is handled on its own (``case_merge_with_submissions``)
     place = Q(street_id=case.street_id) if case.street_id else Q(area_id=case.area_id)
     since = (as_of or case.created_at) - timedelta(days=settings.window_days)
+    reported = Submission.objects.filter(case=OuterRef("pk"), request_type=RequestType.REPORT)
     qs = Case.objects.filter(place, created_at__gte=since).exclude(pk=case.pk)
+    qs = qs.exclude(Exists(reported))
     if scope is not None:
         qs = qs.filter(scope)
     if as_of is None:

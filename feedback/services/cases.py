@@ -8,9 +8,11 @@ broker), the case is opened in the same transaction (decision 0004).
 """
 
 from celery import current_app
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from feedback.models import Submission
+from feedback.models import RequestType, Submission
 from routing.models import Case
 from routing.search import clause_words
 from routing.services.opening import case_open
@@ -65,7 +67,17 @@ def submission_case_open(submission_id: int) -> Case | None:
 def case_merge_with_submissions(*, case_id: int, into: Case, actor) -> Case:
     """A duplicate: the case is merged into ``into`` (``routing``'s side: counts, events,
     status) and its submissions follow, so their residents track the surviving case. Called by
-    the workbench's merge action."""
+    the workbench's merge action.
+
+    A report of wrongdoing is never merged, either way: its reporter is protected on their
+    own, and a merge would show one resident's replies to another (``ValidationError``)."""
+    reported = Submission.objects.filter(
+        case_id__in=[case_id, into.pk], request_type=RequestType.REPORT
+    )
+    if reported.exists():
+        raise ValidationError(
+            {"into": _("A report of wrongdoing is handled on its own and cannot be merged.")}
+        )
     case = case_merge(case_id=case_id, into=into, actor=actor)
     # Their consent to publish stays behind: it was given for this case's result, not for
     # ``into``'s, which they have not read (decision 0024).
