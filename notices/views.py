@@ -40,6 +40,7 @@ from notices.selectors import (
 )
 from notices.services.announcement import (
     announcement_comment_add,
+    announcement_comments_refusal,
     announcement_create,
     announcement_withdraw,
 )
@@ -89,8 +90,8 @@ def announcement_page(request, pk):
     if request.method == "POST":
         form = CommentForm(request.POST)
         status = 400
-        if not announcement.comments_open:
-            form.add_error(None, _("The comment period is over."))
+        if refusal := announcement_comments_refusal(announcement):
+            form.add_error(None, refusal)
         elif (
             wait := rate_limited(
                 request, "gongshi-comment", settings.GONGSHI_COMMENT_RATE, increment=True

@@ -52,12 +52,24 @@ def announcement_withdraw(*, announcement_id: int, actor) -> Announcement:
     return announcement
 
 
+def announcement_comments_refusal(announcement: Announcement) -> str:
+    """Why a comment is refused now ("" while the period is open): not open yet (with the
+    day it opens) or over."""
+    if announcement.comments_open:
+        return ""
+    if announcement.withdrawn_at is None and announcement.comments_state() == "soon":
+        return _("The comment period has not begun yet: comments can be sent from %(date)s.") % {
+            "date": announcement.comments_open_on.isoformat()
+        }
+    return _("The comment period is over.")
+
+
 def announcement_comment_add(*, announcement: Announcement, text: str) -> AnnouncementComment:
     """A resident's comment, while the comment period is open; the words only. Called by the
     public page (rate-limited per address there)."""
     text = text.strip()
-    if not announcement.comments_open:
-        raise ValidationError({"text": _("The comment period is over.")})
+    if refusal := announcement_comments_refusal(announcement):
+        raise ValidationError({"text": refusal})
     if not text:
         raise ValidationError({"text": _("Please write your comment.")})
     if len(text) > COMMENT_MAX_LENGTH:

@@ -14,6 +14,7 @@ from feedback.services.cases import case_merge_with_submissions
 from feedback.services.consent import submission_publication_consent_set
 from feedback.services.rate import case_rate
 from notices.models import Announcement, AnnouncementComment, CasePublication
+from notices.services.announcement import announcement_comment_add
 from notices.services.publication import case_publish
 from representatives.models import Role
 from routing.models import Case, CaseEvent
@@ -555,3 +556,18 @@ def test_a_reporter_of_wrongdoing_is_never_asked_to_publish(
     assert client.post(consent, {"publication_consent": "on"}).status_code == 400
     submission.refresh_from_db()
     assert submission.publication_consent_at is None
+
+
+def test_a_comment_before_the_period_is_told_when_it_opens(client, site, committee_staff, today):
+    opens = today + timedelta(days=3)
+    a = announce(committee_staff, site.area, opens_on=opens, closes_on=opens)
+    response = client.post(comment_url(a), {"text": "提前写的意见"}, HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "征求意见期已结束" not in html
+    assert f"征求意见期尚未开始，{opens:%Y-%m-%d}起可以提交意见。" in html
+    assert not AnnouncementComment.objects.exists()
+    # The service says the same to any other caller.
+    with pytest.raises(ValidationError) as error:
+        announcement_comment_add(announcement=a, text="提前写的意见")
+    assert "not open yet" in str(error.value) or opens.isoformat() in str(error.value)
