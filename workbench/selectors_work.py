@@ -194,10 +194,12 @@ def case_staff_detail(case: Case) -> dict:
     return {
         "submissions": submissions,
         "households": households,
-        # Many households on one case: triage suggests supervision (staff confirm it).
+        # Many households on one open case not yet supervised: supervision is suggested (at
+        # triage the route form's box is ticked; later, e.g. after a merge brought them, the
+        # supervise form is opened). Staff confirm it either way.
         "households_suggest_supervision": many_households(households)
         and not case.supervision
-        and case.status in TRIAGE_STATUSES,
+        and case.status in OPEN_STATUSES,
         "timeline": events,
         "last_rating": last_rating,
         "pending_extensions": [e for e in extensions if e.state == ExtensionRequest.State.PENDING],

@@ -297,6 +297,16 @@ def _case_page(request, case, *, failed=None, status=200):
                 if getattr(failed, "submission_pk", None) == submission.pk
                 else ChineseSummaryForm(initial={"chinese_summary": submission.chinese_summary})
             )
+    many_households_reason = (
+        ngettext(
+            "%(count)d household wrote about this case (many households).",
+            "%(count)d households wrote about this case (many households).",
+            detail["households"],
+        )
+        % {"count": detail["households"]}
+        if detail["households_suggest_supervision"]
+        else ""
+    )
     forms = {
         "triage_form": TriageForm(
             initial=TriageForm.initial_for(case, supervise=detail["households_suggest_supervision"])
@@ -310,7 +320,9 @@ def _case_page(request, case, *, failed=None, status=200):
         ),
         "verify_back_form": VerifySendBackForm(),
         "extension_form": ExtensionDecideForm(),
-        "supervise_form": SuperviseForm(initial={"supervisor": case.supervisor_id})
+        "supervise_form": SuperviseForm(
+            initial={"supervisor": case.supervisor_id, "reason": many_households_reason}
+        )
         if is_open
         else None,
         "milestone_form": MilestoneForm(),

@@ -14,10 +14,10 @@ from feedback.models import Channel, Submission
 from feedback.services.cases import case_merge_with_submissions
 from feedback.services.submit import IntakeSource, submission_create
 from representatives.models import Role
-from routing.models import Case, CaseStatus, Supervision, SupervisionReason
+from routing.models import Case, CaseStatus, Route, Supervision, SupervisionReason
 from routing.similar import similar_settings
 from tests.factories import AreaFactory, make_official
-from tests.routing.helpers import TEXT
+from tests.routing.helpers import TEXT, triage
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_suggestion")]
 
@@ -241,6 +241,42 @@ def test_many_households_suggest_supervision_from_the_threshold(client, clerk, c
     case.refresh_from_db()
     assert case.supervision == Supervision.ACTIVE
     assert case.supervision_reason == SupervisionReason.RULE
+
+
+def test_households_brought_by_merges_after_routing_open_the_supervise_form(
+    client, clerk, community
+):
+    # The usual way a case reaches the threshold: duplicates come in after it was routed and
+    # are merged into it in one click. Triage is over; the supervise form says why it opened.
+    at = similar_settings().households_supervise_at
+    case = triage(opinion(community), clerk, route=Route.TRANSFER)
+    for _n in range(at - 1):
+        case_merge_with_submissions(case_id=opinion(community).pk, into=case, actor=clerk)
+    client.force_login(clerk)
+    page = client.get(url(case))
+    html = page.content.decode()
+    assert page.context["households"] == at and page.context["households_suggest_supervision"]
+    form = re.search(
+        r'<details class="desk-action" open>\s*<summary>([^<]*)</summary>(.*?)</details>',
+        html,
+        re.S,
+    )
+    assert form and "supervise" in form.group(2)
+    assert f"本案件已有{at}户居民反映，建议督办" in form.group(2)  # the note, in Chinese
+    assert f"{at}户居民反映此案件（涉及多户居民）。" in form.group(2)  # the reason, filled in
+    case.refresh_from_db()
+    assert case.supervision == Supervision.NONE  # still only a suggestion
+    # Confirmed with that reason: the note is gone.
+    client.post(
+        url(case, "supervise"),
+        {
+            "supervise-supervisor": clerk.pk,
+            "supervise-reason": page.context["supervise_form"].initial["reason"],
+        },
+    )
+    after = client.get(url(case))
+    assert not after.context["households_suggest_supervision"]
+    assert "建议督办" not in after.content.decode()
 
 
 def test_a_supervised_case_is_not_suggested_again(client, clerk, community):
