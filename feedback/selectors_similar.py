@@ -29,7 +29,7 @@ CANDIDATE_FIELDS = (
     "street__name",
     "category__name",
 )
-FINISHED = (CaseStatus.CLOSED, CaseStatus.MERGED, CaseStatus.NOT_ACCEPTED)
+FINISHED = frozenset(CaseStatus.values) - OPEN_STATUSES  # closed, merged, refused
 
 
 @dataclass
