@@ -18,8 +18,6 @@ from representatives.models import Area, LiaisonSite
 from representatives.selectors import area_ids_under
 from routing.models import Case, CaseAttachment, CaseEvent, CaseStatus
 
-COMMUNITY_TIER = 4
-
 
 def _reported() -> Exists:
     # A case one of whose residents reported wrongdoing: that it exists is itself protected.
@@ -80,7 +78,7 @@ def case_publication_history(case: Case) -> QuerySet[CasePublication]:
 def community_or_404(pk: int) -> Area:
     """A community (or village): the areas with a 公示 page of their own."""
     area = Area.objects.filter(pk=pk).select_related("street").first()
-    if area is None or area.tier != COMMUNITY_TIER:
+    if area is None or not area.is_community:
         raise Http404
     return area
 
@@ -222,11 +220,15 @@ def announcement_comments(announcement: Announcement) -> QuerySet[AnnouncementCo
 def areas_for_announcements(official) -> QuerySet[Area]:
     """The communities (and villages) under the official's area."""
     return Area.objects.filter(
-        path__startswith=official.area.path, level__in=[Area.Level.COMMUNITY, Area.Level.VILLAGE]
+        path__startswith=official.area.path, level__in=Area.community_levels()
     ).order_by("path")
 
 
 def sites_for_announcements(official) -> QuerySet[LiaisonSite]:
+    """The active sites of those communities: an announcement's site must be one of its
+    community's (``announcement_create``), so a street's or a district's site is not offered."""
     return LiaisonSite.objects.filter(
-        area__path__startswith=official.area.path, is_active=True
+        area__path__startswith=official.area.path,
+        area__level__in=Area.community_levels(),
+        is_active=True,
     ).order_by("name")

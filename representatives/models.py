@@ -90,6 +90,17 @@ class Area(models.Model):
     def tier(self) -> int:
         return self.TIERS[self.level]
 
+    @classmethod
+    def community_levels(cls) -> list[str]:
+        """The levels of the lowest tier: a community and a village."""
+        lowest = cls.TIERS[AreaLevel.COMMUNITY]
+        return [level for level, tier in cls.TIERS.items() if tier == lowest]
+
+    @property
+    def is_community(self) -> bool:
+        """A community or a village (the lowest tier)."""
+        return self.tier == self.TIERS[AreaLevel.COMMUNITY]
+
     def clean(self):
         from django.core.exceptions import ValidationError
 

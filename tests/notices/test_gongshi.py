@@ -2,6 +2,7 @@
 with the reply and the unit's result photo only where the resident agreed and staff
 published them; announcements of plans take residents' comments during their period."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -571,3 +572,56 @@ def test_a_comment_before_the_period_is_told_when_it_opens(client, site, committ
     with pytest.raises(ValidationError) as error:
         announcement_comment_add(announcement=a, text="提前写的意见")
     assert "not open yet" in str(error.value) or opens.isoformat() in str(error.value)
+
+
+def links(html):
+    """The pages a page links to (its own addresses; anchors and other sites aside)."""
+    return sorted(set(re.findall(r'<a\b[^>]*\bhref="(/[^"#]*)', html)))
+
+
+@pytest.fixture
+def street_site(areas):
+    return SiteFactory(area=areas[2], name="银河路街道人大代表联络站")
+
+
+def test_a_street_sites_page_renders_and_every_link_on_it_works(
+    client, street_site, categories, committee_staff, unit_staff
+):
+    case = closed_case(street_site, committee_staff, unit_staff)
+    publish(case, committee_staff)
+    response = client.get(reverse("notices:site", args=[street_site.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert REPLY in html
+    assert reverse("notices:community", args=[street_site.area_id]) not in html
+    for url in links(html):
+        assert client.get(url).status_code == 200, url
+    # The staff page of such a case links to a page that exists (the site's), not to a
+    # community page the street does not have.
+    client.force_login(committee_staff)
+    html = client.get(reverse("notices:case-publication", args=[case.pk])).content.decode()
+    assert reverse("notices:site", args=[street_site.pk]) in html
+    for url in links(html):
+        assert client.get(url).status_code == 200, url
+
+
+def test_announcements_offer_only_sites_of_a_community(
+    client, site, street_site, committee_staff, today
+):
+    client.force_login(committee_staff)
+    form = client.get(reverse("notices:announcement-new")).context["form"]
+    assert list(form.fields["site"].queryset) == [site]
+    response = client.post(
+        reverse("notices:announcement-new"),
+        {
+            "area": site.area_id,
+            "site": street_site.pk,
+            "title": "银河路街道停车规划",
+            "body": "计划调整停车位。",
+            "opens_on": today.isoformat(),
+            "closes_on": today.isoformat(),
+        },
+    )
+    assert response.status_code == 400
+    assert "银河路街道停车规划" in response.content.decode()  # what was typed is kept
+    assert not Announcement.objects.exists()
