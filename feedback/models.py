@@ -53,6 +53,13 @@ def _lookup_seed() -> str:
 # The languages besides Chinese a resident may write in (settings.LANGUAGES), as staff name
 # them on a badge.
 OTHER_LANGUAGES = {"ug": _("Uyghur"), "en": _("English")}
+
+
+def language_label(code: str) -> str:
+    """An opinion's language other than Chinese, named as staff read it (ug → 维吾尔语)."""
+    return str(OTHER_LANGUAGES.get(code, code))
+
+
 CHINESE_SUMMARY_MAX_LENGTH = 1000
 
 
@@ -261,7 +268,7 @@ class Submission(models.Model):
     @property
     def language_label(self) -> str:
         """The language's name as staff read it (维吾尔语), for the case page's badge."""
-        return str(OTHER_LANGUAGES.get(self.language, self.language))
+        return language_label(self.language)
 
 
 class SubmissionPhoto(PhotoRenditions, models.Model):
