@@ -36,7 +36,7 @@ def demo_gongshi_fill() -> list[str]:
         candidates = (
             Case.objects.filter(
                 status=CaseStatus.CLOSED,
-                area__level__in=[Area.Level.COMMUNITY, Area.Level.VILLAGE],
+                area__level__in=Area.community_levels(),
                 submissions__idempotency_key__range=DEMO_KEY_RANGE,
             )
             .distinct()
