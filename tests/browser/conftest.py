@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.helpers import desk_context, phone_context
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 
 
@@ -17,11 +19,7 @@ def artifacts_dir():
 @pytest.fixture
 def phone(playwright, browser):
     """A resident's phone: iPhone 13 viewport (390 CSS px wide), touch, Chinese locale."""
-    device = {
-        k: v for k, v in playwright.devices["iPhone 13"].items() if k != "default_browser_type"
-    }
-    context = browser.new_context(**device, locale="zh-CN", timezone_id="Asia/Shanghai")
-    context.set_default_timeout(15_000)
+    context = phone_context(playwright, browser)
     yield context
     context.close()
 
@@ -29,9 +27,6 @@ def phone(playwright, browser):
 @pytest.fixture
 def desk(browser):
     """A desktop browser at the station, used to print posters."""
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="zh-CN", timezone_id="Asia/Shanghai"
-    )
-    context.set_default_timeout(15_000)
+    context = desk_context(browser)
     yield context
     context.close()

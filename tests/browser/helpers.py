@@ -173,3 +173,22 @@ def sign_in(page, live_server, username):
     page.get_by_label(password_label, exact=True).fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name=zh("Sign in"), exact=True).click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url and "/start/" not in url)
+
+
+def phone_context(playwright, browser, *, locale="zh-CN", timeout=15_000):
+    """A new iPhone 13 context (390 CSS px wide, touch) with the system language ``locale``."""
+    device = {
+        k: v for k, v in playwright.devices["iPhone 13"].items() if k != "default_browser_type"
+    }
+    context = browser.new_context(**device, locale=locale, timezone_id="Asia/Shanghai")
+    context.set_default_timeout(timeout)
+    return context
+
+
+def desk_context(browser, *, locale="zh-CN", timeout=15_000):
+    """A new desktop context (1280 × 900) with the system language ``locale``."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale=locale, timezone_id="Asia/Shanghai"
+    )
+    context.set_default_timeout(timeout)
+    return context

@@ -26,6 +26,8 @@ from tests.browser.helpers import (
     check_layout,
     check_tap_targets,
     decode_qr,
+    desk_context,
+    phone_context,
     shoot,
     watch,
     write_report,
@@ -53,11 +55,7 @@ def ug(message: str) -> str:
 @pytest.fixture
 def ug_phone(playwright, browser):
     """The resident's phone: iPhone 13, the system language Uyghur (China)."""
-    device = {
-        k: v for k, v in playwright.devices["iPhone 13"].items() if k != "default_browser_type"
-    }
-    context = browser.new_context(**device, locale="ug-CN", timezone_id="Asia/Shanghai")
-    context.set_default_timeout(20_000)
+    context = phone_context(playwright, browser, locale="ug-CN", timeout=20_000)
     yield context
     context.close()
 
@@ -65,10 +63,7 @@ def ug_phone(playwright, browser):
 @pytest.fixture
 def ug_desk(browser):
     """The station's computer, set to Uyghur, to print the poster."""
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="ug-CN", timezone_id="Asia/Shanghai"
-    )
-    context.set_default_timeout(20_000)
+    context = desk_context(browser, locale="ug-CN", timeout=20_000)
     yield context
     context.close()
 
